@@ -1,0 +1,1 @@
+"""Bookings: free slots, quotes, bookings that never overlap, payments and their lifecycle."""

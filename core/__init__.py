@@ -1,0 +1,1 @@
+"""Shared plumbing: application errors, the API error format, the job registry, health checks."""

@@ -1,0 +1,62 @@
+"""API plumbing: the one exception handler that gives every error the same JSON shape.
+
+{"error": {"code": "...", "message": "...", "fields": {"field": ["message", ...]}}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import ApplicationError
+
+
+def _error(code: str, message: Any, fields: dict | None = None, http_status: int = 400) -> Response:
+    return Response(
+        {"error": {"code": code, "message": str(message), "fields": fields or {}}},
+        status=http_status,
+    )
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        fields = {
+            name: [str(m)] if not isinstance(m, list) else [str(x) for x in m]
+            for name, m in exc.fields.items()
+        }
+        return _error(exc.code, exc.message, fields, exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if isinstance(detail, dict):
+            fields = {
+                k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()
+            }
+            message = fields.pop("non_field_errors", None)
+            return _error(
+                "invalid",
+                message[0] if message else _("Please correct the errors below."),
+                fields,
+                status.HTTP_400_BAD_REQUEST,
+            )
+        messages = detail if isinstance(detail, list) else [detail]
+        return _error(
+            "invalid", "; ".join(str(m) for m in messages), None, status.HTTP_400_BAD_REQUEST
+        )
+    code = getattr(exc, "default_code", "error")
+    detail = getattr(exc, "detail", str(exc))
+    response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
+    return response

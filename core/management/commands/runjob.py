@@ -1,0 +1,41 @@
+"""Run a registered periodic job by hand: `manage.py runjob NAME [--now ISO-8601]`, or `--list`."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from core import jobs
+
+
+class Command(BaseCommand):
+    help = "Run one registered periodic job now (the same code Celery beat runs)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("name", nargs="?", help="job name, see --list")
+        parser.add_argument("--list", action="store_true", help="list the registered jobs")
+        parser.add_argument(
+            "--now", help="the moment to run the job as of, ISO-8601 (default: now)"
+        )
+
+    def handle(
+        self, *args, name: str | None = None, list: bool = False, now: str | None = None, **options
+    ) -> None:
+        if list or not name:
+            for job in sorted(jobs.JOBS.values(), key=lambda j: j.name):
+                self.stdout.write(f"{job.name:32} {job.schedule}  {job.description}")
+            return
+        if name not in jobs.JOBS:
+            raise CommandError(f"Unknown job {name!r}. Known jobs: {', '.join(sorted(jobs.JOBS))}")
+        moment = timezone.now()
+        if now:
+            try:
+                moment = parse_datetime(now)
+            except ValueError:
+                moment = None
+            if moment is None:
+                raise CommandError(f"--now must be an ISO-8601 date-time, got {now!r}")
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        self.stdout.write(jobs.run(name, now=moment))

@@ -1,0 +1,19 @@
+"""Load the demo data once: `manage.py seed_demo` (safe to run again; it adds nothing twice)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo users, venues and history (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            accounts_demo.seed()
+        self.stdout.write(f"Demo logins (password: {accounts_demo.DEMO_PASSWORD}):")
+        for role, (email, _name, _flags) in accounts_demo.DEMO_USERS.items():
+            self.stdout.write(f"  {role:7} {email}")

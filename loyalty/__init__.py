@@ -1,0 +1,1 @@
+"""Loyalty: the points ledger, lots with expiry, earning and spending points."""

@@ -1,0 +1,1 @@
+"""Venues: organisations (tenants), venues, rooms, opening hours and prices."""
