@@ -1,0 +1,399 @@
+"""Organisations (tenants) and their venues, rooms, opening hours, exceptions and prices."""
+
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("Unknown time zone: %(value)s."), params={"value": value}, code="timezone"
+        )
+
+
+class Organisation(models.Model):
+    """The partner business: owns venues; its members run them from the dashboard."""
+
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organisations",
+        verbose_name=_("members"),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("owner")
+        MANAGER = "manager", _("manager")
+        ADMINISTRATOR = "administrator", _("administrator")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.role})"
+
+
+class City(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Venue(models.Model):
+    """A place ("объект") with one or more rooms, in one city and time zone."""
+
+    class BookingMode(models.TextChoices):
+        INSTANT = "instant", _("instant booking")
+        REQUEST = "request", _("request to book")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="venues",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="venues", verbose_name=_("city")
+    )
+    address = models.CharField(_("address"), max_length=300)
+    metro = models.CharField(_("metro"), max_length=100, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-180)), MaxValueValidator(Decimal(180))],
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone])
+    pay_at_venue = models.BooleanField(_("payment at the venue"), default=True)
+    pay_online = models.BooleanField(_("online payment"), default=False)
+    booking_mode = models.CharField(
+        _("booking mode"), max_length=10, choices=BookingMode.choices, default=BookingMode.INSTANT
+    )
+    cancellation_free_hours = models.PositiveIntegerField(
+        _("free cancellation until, hours before"),
+        default=24,
+        validators=[MaxValueValidator(24 * 30)],
+    )
+    cancellation_fee_percent = models.PositiveSmallIntegerField(
+        _("late cancellation fee, %"), default=0, validators=[MaxValueValidator(100)]
+    )
+    schedule_confirmed_at = models.DateTimeField(_("schedule confirmed at"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cancellation_fee_percent__lte=100), name="venue_fee_percent_max_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(pay_at_venue=True) | Q(pay_online=True), name="venue_has_payment_mode"
+            ),
+        ]
+        indexes = [models.Index(fields=["city", "is_published"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    """A bookable space ("площадка") of a venue."""
+
+    class Kind(models.TextChoices):
+        REHEARSAL = "rehearsal", _("rehearsal room")
+        RECORDING = "recording", _("recording studio")
+        PHOTO = "photo", _("photo studio")
+        DANCE = "dance", _("dance hall")
+        EVENT = "event", _("event hall")
+
+    class SlotStep(models.IntegerChoices):
+        HALF_HOUR = 30, _("30 minutes")
+        HOUR = 60, _("1 hour")
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="rooms", verbose_name=_("venue")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity, people"), validators=[MinValueValidator(1)]
+    )
+    area_m2 = models.PositiveIntegerField(_("area, m²"), null=True, blank=True)
+    equipment = ArrayField(
+        models.CharField(max_length=100), verbose_name=_("equipment"), default=list, blank=True
+    )
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot step"), choices=SlotStep.choices, default=60
+    )
+    min_booking_minutes = models.PositiveSmallIntegerField(
+        _("minimum booking, minutes"), default=60
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer after a booking, minutes"), default=0, validators=[MaxValueValidator(240)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["venue", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot_minutes__in=[30, 60]), name="room_slot_step_30_or_60"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_booking_minutes__gte=models.F("slot_minutes")),
+                name="room_min_booking_at_least_a_slot",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["venue", "is_active"]),
+            models.Index(fields=["kind"]),
+            GinIndex(fields=["equipment"], name="room_equipment_gin"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue} — {self.name}"
+
+    def clean(self) -> None:
+        if (
+            self.slot_minutes
+            and self.min_booking_minutes
+            and self.min_booking_minutes % self.slot_minutes
+        ):
+            raise ValidationError(
+                {"min_booking_minutes": _("The minimum booking must be a whole number of slots.")}
+            )
+
+
+class Photo(models.Model):
+    """A photo of a venue, or of one of its rooms when `room` is set."""
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="photos", verbose_name=_("venue")
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="photos",
+        verbose_name=_("room"),
+    )
+    image = models.ImageField(_("image"), upload_to="photos/%Y/%m/")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class OpeningHours(models.Model):
+    """Weekly hours for one weekday; `closes` at or before `opens` runs past midnight."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("venue")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+        ordering = ["venue", "weekday"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "weekday"], name="opening_hours_one_per_weekday"
+            ),
+            models.CheckConstraint(
+                condition=~Q(opens=models.F("closes")), name="opening_hours_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+class ScheduleException(models.Model):
+    """A date when the venue is closed or keeps special hours instead of its weekly hours."""
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="exceptions", verbose_name=_("venue")
+    )
+    date = models.DateField(_("date"))
+    is_closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule exception")
+        verbose_name_plural = _("schedule exceptions")
+        ordering = ["venue", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "date"], name="schedule_exception_one_per_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_closed=True, opens__isnull=True, closes__isnull=True)
+                | (
+                    Q(is_closed=False, opens__isnull=False, closes__isnull=False)
+                    & ~Q(opens=models.F("closes"))
+                ),
+                name="schedule_exception_hours_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.venue}: {self.date}"
+
+
+class Holiday(models.Model):
+    """A public holiday: rooms are priced by their holiday prices on it."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"
+
+
+class Price(models.Model):
+    """An hourly price for a room on one day type within a time band, optionally for some dates.
+
+    The band is measured on the venue's business day: `ends` at or before `starts` runs past
+    midnight, like the opening hours. A slot takes the price of the band its start falls in.
+    """
+
+    class DayType(models.TextChoices):
+        WEEKDAY = "weekday", _("Monday–Thursday")
+        FRIDAY = "friday", _("Friday")
+        SATURDAY = "saturday", _("Saturday")
+        SUNDAY = "sunday", _("Sunday")
+        HOLIDAY = "holiday", _("holiday")
+
+    room = models.ForeignKey(
+        Room, on_delete=models.CASCADE, related_name="prices", verbose_name=_("room")
+    )
+    day_type = models.CharField(_("day type"), max_length=10, choices=DayType.choices)
+    starts = models.TimeField(_("from"))
+    ends = models.TimeField(_("to"))
+    price_per_hour = models.DecimalField(
+        _("price per hour, ₽"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("price")
+        verbose_name_plural = _("prices")
+        ordering = ["room", "day_type", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price_per_hour__gte=0), name="price_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(starts=models.F("ends")), name="price_band_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
+                name="price_validity_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["room", "day_type"])]
+
+    def __str__(self) -> str:
+        band = f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+        return f"{self.room}: {self.get_day_type_display()} {band} {self.price_per_hour} ₽"
