@@ -6,7 +6,15 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    RoomFactory,
+    UserFactory,
+    VenueFactory,
+    open_every_day,
+    price_every_day,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,3 +44,56 @@ def client_api(client_user) -> APIClient:
     api = APIClient()
     api.force_authenticate(client_user)
     return api
+
+
+# Personas (STYLE.md rule 13): a client, owner and manager of organisation A, an owner of B, staff.
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(name="Организация А")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(name="Организация Б")
+
+
+@pytest.fixture
+def owner_a(org_a):
+    return MembershipFactory(
+        organisation=org_a, user__email="owner-a@example.com", role="owner"
+    ).user
+
+
+@pytest.fixture
+def manager_a(org_a):
+    return MembershipFactory(
+        organisation=org_a, user__email="manager-a@example.com", role="manager"
+    ).user
+
+
+@pytest.fixture
+def administrator_a(org_a):
+    return MembershipFactory(
+        organisation=org_a, user__email="admin-a@example.com", role="administrator"
+    ).user
+
+
+@pytest.fixture
+def owner_b(org_b):
+    return MembershipFactory(
+        organisation=org_b, user__email="owner-b@example.com", role="owner"
+    ).user
+
+
+@pytest.fixture
+def venue_a(org_a):
+    venue = VenueFactory(organisation=org_a, name="Репбаза А")
+    open_every_day(venue)
+    return venue
+
+
+@pytest.fixture
+def room_a(venue_a):
+    room = RoomFactory(venue=venue_a, name="Большой зал")
+    price_every_day(room)
+    return room

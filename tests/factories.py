@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -24,3 +27,91 @@ class UserFactory(factory.django.DjangoModelFactory):
         """A confirmed e-mail unless `verified=False` is passed."""
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "venues.Organisation"
+
+    name = factory.Sequence(lambda n: f"Организация {n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "venues.Membership"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = "owner"
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "venues.City"
+        django_get_or_create = ["slug"]
+
+    name = "Москва"
+    slug = "moscow"
+    timezone = "Europe/Moscow"
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "venues.Venue"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Репбаза №{n}")
+    city = factory.SubFactory(CityFactory)
+    address = "ул. Тверская, 1"
+    metro = "Тверская"
+    timezone = factory.SelfAttribute("city.timezone")
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "venues.Room"
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Зал {n}")
+    kind = "rehearsal"
+    capacity = 6
+    equipment = factory.LazyFunction(lambda: ["Marshall JCM800", "Pearl Export"])
+    slot_minutes = 60
+    min_booking_minutes = 60
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "venues.OpeningHours"
+
+    venue = factory.SubFactory(VenueFactory)
+    weekday = 0
+    opens = datetime.time(10, 0)
+    closes = datetime.time(2, 0)
+
+
+class PriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "venues.Price"
+
+    room = factory.SubFactory(RoomFactory)
+    day_type = "weekday"
+    starts = datetime.time(10, 0)
+    ends = datetime.time(2, 0)
+    price_per_hour = Decimal("900.00")
+
+
+def open_every_day(venue, opens=datetime.time(10, 0), closes=datetime.time(2, 0)) -> None:
+    """Give a venue the same hours on all seven weekdays (10:00–02:00 unless told otherwise)."""
+    for weekday in range(7):
+        OpeningHoursFactory(venue=venue, weekday=weekday, opens=opens, closes=closes)
+
+
+def price_every_day(
+    room, price_per_hour=Decimal("900.00"), starts=datetime.time(10, 0), ends=datetime.time(2, 0)
+):
+    """One hourly price for every day type over one band (10:00–02:00 unless told otherwise)."""
+    for day_type in ("weekday", "friday", "saturday", "sunday", "holiday"):
+        PriceFactory(
+            room=room, day_type=day_type, starts=starts, ends=ends, price_per_hour=price_per_hour
+        )
