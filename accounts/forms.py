@@ -13,7 +13,17 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SignupForm(forms.Form):
-    """Fields allauth adds to its sign-up form (e-mail and password are allauth's own)."""
+    """Fields allauth adds to its sign-up form (e-mail and password are allauth's own).
+
+    `invite_code` is read by the referrals app when the sign-up completes.
+    """
+
+    invite_code = forms.CharField(
+        label=_("Invite code"),
+        max_length=16,
+        required=False,
+        help_text=_("If a friend invited you: their code, or leave empty."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
