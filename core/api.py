@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import drf_spectacular.openapi
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -60,3 +61,16 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     detail = getattr(exc, "detail", str(exc))
     response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
     return response
+
+
+class AutoSchema(drf_spectacular.openapi.AutoSchema):
+    """Name serializers nested in a view after the view, so every view may call its own
+    serializers `InputSerializer` / `OutputSerializer` (the style guide's pattern) without
+    clashing in the OpenAPI components."""
+
+    def get_serializer_name(self, serializer, direction) -> str:
+        qualname = type(serializer).__qualname__
+        if "." in qualname:
+            owner, _dot, name = qualname.rpartition(".")
+            return owner.replace(".", "").removesuffix("View") + name
+        return super().get_serializer_name(serializer, direction)

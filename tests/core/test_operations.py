@@ -153,3 +153,9 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_schema_generation_has_no_warnings(tmp_path):
+    # Name clashes between serializers or unresolvable fields show up as warnings here first.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
