@@ -27,40 +27,40 @@ TIME = {"format": "%H:%M"}
 # --- serializers ----------------------------------------------------------------------------------
 
 
-class OrganisationIn(serializers.Serializer):
+class PartnerOrganisationIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
 
 
-class OrganisationOut(serializers.Serializer):
+class PartnerOrganisationOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     role = serializers.CharField(help_text="the caller's role")
 
 
-class MemberOut(serializers.Serializer):
+class PartnerMemberOut(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField(source="user.email")
     name = serializers.CharField(source="user.name")
     role = serializers.CharField()
 
 
-class RoleIn(serializers.Serializer):
+class PartnerRoleIn(serializers.Serializer):
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class InvitationIn(serializers.Serializer):
+class PartnerInvitationIn(serializers.Serializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=Membership.Role.choices)
 
 
-class InvitationOut(serializers.Serializer):
+class PartnerInvitationOut(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     role = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class VenueIn(serializers.Serializer):
+class PartnerVenueIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True)
     city = serializers.SlugRelatedField(slug_field="slug", queryset=City.objects.all())
@@ -88,7 +88,7 @@ class VenueIn(serializers.Serializer):
     is_published = serializers.BooleanField(required=False)
 
 
-class VenueOut(serializers.Serializer):
+class PartnerVenueOut(serializers.Serializer):
     id = serializers.IntegerField()
     organisation = serializers.IntegerField(source="organisation_id")
     name = serializers.CharField()
@@ -108,14 +108,14 @@ class VenueOut(serializers.Serializer):
     schedule_confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
-class DayHoursIO(serializers.Serializer):
+class PartnerDayHoursIO(serializers.Serializer):
     weekday = serializers.ChoiceField(choices=OpeningHours.Weekday.choices)
     opens = serializers.TimeField(**TIME)
     closes = serializers.TimeField(**TIME, help_text="At or before `opens`: the next day")
 
 
-class HoursIn(serializers.Serializer):
-    days = DayHoursIO(many=True, help_text="Weekdays left out are closed.")
+class PartnerHoursIn(serializers.Serializer):
+    days = PartnerDayHoursIO(many=True, help_text="Weekdays left out are closed.")
 
     def validate_days(self, days):
         weekdays = [d["weekday"] for d in days]
@@ -124,12 +124,12 @@ class HoursIn(serializers.Serializer):
         return days
 
 
-class HoursOut(serializers.Serializer):
-    days = DayHoursIO(many=True)
+class PartnerHoursOut(serializers.Serializer):
+    days = PartnerDayHoursIO(many=True)
     schedule_confirmed_at = serializers.DateTimeField(allow_null=True)
 
 
-class ExceptionIO(serializers.Serializer):
+class PartnerExceptionIO(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     date = serializers.DateField()
     is_closed = serializers.BooleanField(default=True)
@@ -138,12 +138,12 @@ class ExceptionIO(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class PhotoIn(serializers.Serializer):
+class PartnerPhotoIn(serializers.Serializer):
     image = serializers.FileField(help_text="JPEG, PNG or WebP up to 5 MB")
     room = serializers.IntegerField(required=False, allow_null=True)
 
 
-class PhotoOut(serializers.Serializer):
+class PartnerPhotoOut(serializers.Serializer):
     id = serializers.IntegerField()
     room = serializers.IntegerField(source="room_id", allow_null=True)
     position = serializers.IntegerField()
@@ -153,7 +153,7 @@ class PhotoOut(serializers.Serializer):
         return self.context["request"].build_absolute_uri(photo.image.url)
 
 
-class RoomIn(serializers.Serializer):
+class PartnerRoomIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Room.Kind.choices)
     description = serializers.CharField(required=False, allow_blank=True)
@@ -168,7 +168,7 @@ class RoomIn(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class RoomOut(serializers.Serializer):
+class PartnerRoomOut(serializers.Serializer):
     id = serializers.IntegerField()
     venue = serializers.IntegerField(source="venue_id")
     name = serializers.CharField()
@@ -184,7 +184,7 @@ class RoomOut(serializers.Serializer):
     price_from = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
 
 
-class PriceIn(serializers.Serializer):
+class PartnerPriceIn(serializers.Serializer):
     day_type = serializers.ChoiceField(choices=Price.DayType.choices)
     starts = serializers.TimeField(**TIME)
     ends = serializers.TimeField(**TIME, help_text="At or before `starts`: past midnight")
@@ -193,7 +193,7 @@ class PriceIn(serializers.Serializer):
     valid_until = serializers.DateField(required=False, allow_null=True)
 
 
-class PriceOut(PriceIn):
+class PartnerPriceOut(PartnerPriceIn):
     id = serializers.IntegerField()
     room = serializers.IntegerField(source="room_id")
 
@@ -225,30 +225,30 @@ def _valid(serializer_class, request: Request, *, partial: bool = False) -> dict
 class OrganisationListView(PartnerView):
     """The caller's organisations (GET), or register a new one with the caller as owner (POST)."""
 
-    @extend_schema(responses=OrganisationOut(many=True))
+    @extend_schema(responses=PartnerOrganisationOut(many=True))
     def get(self, request: Request) -> Response:
         rows = Membership.objects.filter(user=request.user).select_related("organisation")
         data = [
             {"id": m.organisation_id, "name": m.organisation.name, "role": m.role} for m in rows
         ]
-        return Response(OrganisationOut(data, many=True).data)
+        return Response(PartnerOrganisationOut(data, many=True).data)
 
-    @extend_schema(request=OrganisationIn, responses={201: OrganisationOut})
+    @extend_schema(request=PartnerOrganisationIn, responses={201: PartnerOrganisationOut})
     def post(self, request: Request) -> Response:
-        values = _valid(OrganisationIn, request)
+        values = _valid(PartnerOrganisationIn, request)
         organisation = services.organisation_create(user=request.user, name=values["name"])
         data = {"id": organisation.pk, "name": organisation.name, "role": Membership.Role.OWNER}
-        return Response(OrganisationOut(data).data, status=status.HTTP_201_CREATED)
+        return Response(PartnerOrganisationOut(data).data, status=status.HTTP_201_CREATED)
 
 
 class MemberListView(PartnerView):
     """The organisation's members."""
 
-    @extend_schema(responses=MemberOut(many=True))
+    @extend_schema(responses=PartnerMemberOut(many=True))
     def get(self, request: Request, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id)
         members = organisation.memberships.select_related("user").order_by("user__email")
-        return Response(MemberOut(members, many=True).data)
+        return Response(PartnerMemberOut(members, many=True).data)
 
 
 class MemberDetailView(PartnerView):
@@ -263,14 +263,14 @@ class MemberDetailView(PartnerView):
             raise NotFound(_("Not found."))
         return membership
 
-    @extend_schema(request=RoleIn, responses=MemberOut)
+    @extend_schema(request=PartnerRoleIn, responses=PartnerMemberOut)
     def patch(self, request: Request, organisation_id: int, membership_id: int) -> Response:
         membership = self._member(organisation_id, membership_id)
-        role = _valid(RoleIn, request)["role"]
+        role = _valid(PartnerRoleIn, request)["role"]
         membership = services.membership_update(
             actor=request.user, membership=membership, role=role
         )
-        return Response(MemberOut(membership).data)
+        return Response(PartnerMemberOut(membership).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, organisation_id: int, membership_id: int) -> Response:
@@ -282,20 +282,20 @@ class MemberDetailView(PartnerView):
 class InvitationListView(PartnerView):
     """Open invitations (GET); invite someone by e-mail with a role (POST, owners)."""
 
-    @extend_schema(responses=InvitationOut(many=True))
+    @extend_schema(responses=PartnerInvitationOut(many=True))
     def get(self, request: Request, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id)
         invitations = organisation.invitations.filter(accepted_at__isnull=True)
-        return Response(InvitationOut(invitations, many=True).data)
+        return Response(PartnerInvitationOut(invitations, many=True).data)
 
-    @extend_schema(request=InvitationIn, responses={201: InvitationOut})
+    @extend_schema(request=PartnerInvitationIn, responses={201: PartnerInvitationOut})
     def post(self, request: Request, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id, roles=OWNERS)
-        values = _valid(InvitationIn, request)
+        values = _valid(PartnerInvitationIn, request)
         invitation = services.invitation_create(
             actor=request.user, organisation=organisation, **values
         )
-        return Response(InvitationOut(invitation).data, status=status.HTTP_201_CREATED)
+        return Response(PartnerInvitationOut(invitation).data, status=status.HTTP_201_CREATED)
 
 
 class InvitationDetailView(PartnerView):
@@ -316,53 +316,53 @@ class InvitationDetailView(PartnerView):
 class OrganisationVenueListView(PartnerView):
     """The organisation's venues (GET); add a venue (POST, owners and managers)."""
 
-    @extend_schema(responses=VenueOut(many=True))
+    @extend_schema(responses=PartnerVenueOut(many=True))
     def get(self, request: Request, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id)
         venues = organisation.venues.select_related("city").order_by("name")
-        return Response(VenueOut(venues, many=True).data)
+        return Response(PartnerVenueOut(venues, many=True).data)
 
-    @extend_schema(request=VenueIn, responses={201: VenueOut})
+    @extend_schema(request=PartnerVenueIn, responses={201: PartnerVenueOut})
     def post(self, request: Request, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id, roles=EDITORS)
         venue = services.venue_create(
-            actor=request.user, organisation=organisation, **_valid(VenueIn, request)
+            actor=request.user, organisation=organisation, **_valid(PartnerVenueIn, request)
         )
-        return Response(VenueOut(venue).data, status=status.HTTP_201_CREATED)
+        return Response(PartnerVenueOut(venue).data, status=status.HTTP_201_CREATED)
 
 
 class VenueListView(PartnerView):
     """All venues of all the caller's organisations."""
 
-    @extend_schema(responses=VenueOut(many=True))
+    @extend_schema(responses=PartnerVenueOut(many=True))
     def get(self, request: Request) -> Response:
         venues = selectors.venues_for_member(request.user).select_related("city").order_by("name")
-        return Response(VenueOut(venues, many=True).data)
+        return Response(PartnerVenueOut(venues, many=True).data)
 
 
 class VenueDetailView(PartnerView):
     """A venue (GET, any member); change its details (PATCH, owners and managers)."""
 
-    @extend_schema(responses=VenueOut)
+    @extend_schema(responses=PartnerVenueOut)
     def get(self, request: Request, venue_id: int) -> Response:
-        return Response(VenueOut(self.venue(venue_id)).data)
+        return Response(PartnerVenueOut(self.venue(venue_id)).data)
 
-    @extend_schema(request=VenueIn, responses=VenueOut)
+    @extend_schema(request=PartnerVenueIn, responses=PartnerVenueOut)
     def patch(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         venue = services.venue_update(
-            actor=request.user, venue=venue, **_valid(VenueIn, request, partial=True)
+            actor=request.user, venue=venue, **_valid(PartnerVenueIn, request, partial=True)
         )
-        return Response(VenueOut(venue).data)
+        return Response(PartnerVenueOut(venue).data)
 
 
 class ScheduleConfirmView(PartnerView):
     """Say the schedule is up to date (owners and managers)."""
 
-    @extend_schema(request=None, responses=VenueOut)
+    @extend_schema(request=None, responses=PartnerVenueOut)
     def post(self, request: Request, venue_id: int) -> Response:
         venue = services.schedule_confirm(actor=request.user, venue=self.venue(venue_id, EDITORS))
-        return Response(VenueOut(venue).data)
+        return Response(PartnerVenueOut(venue).data)
 
 
 def _hours_out(venue: Venue) -> dict:
@@ -370,20 +370,22 @@ def _hours_out(venue: Venue) -> dict:
         {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
         for h in venue.opening_hours.order_by("weekday")
     ]
-    return HoursOut({"days": days, "schedule_confirmed_at": venue.schedule_confirmed_at}).data
+    return PartnerHoursOut(
+        {"days": days, "schedule_confirmed_at": venue.schedule_confirmed_at}
+    ).data
 
 
 class HoursView(PartnerView):
     """The weekly hours (GET); replace them (PUT, owners and managers; confirms the schedule)."""
 
-    @extend_schema(responses=HoursOut)
+    @extend_schema(responses=PartnerHoursOut)
     def get(self, request: Request, venue_id: int) -> Response:
         return Response(_hours_out(self.venue(venue_id)))
 
-    @extend_schema(request=HoursIn, responses=HoursOut)
+    @extend_schema(request=PartnerHoursIn, responses=PartnerHoursOut)
     def put(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        given = {d["weekday"]: d for d in _valid(HoursIn, request)["days"]}
+        given = {d["weekday"]: d for d in _valid(PartnerHoursIn, request)["days"]}
         hours = {
             day: services.DayHours(opens=given[day]["opens"], closes=given[day]["closes"])
             if day in given
@@ -398,18 +400,18 @@ class HoursView(PartnerView):
 class ExceptionListView(PartnerView):
     """Closed days and special hours (GET); add one (POST, owners and managers)."""
 
-    @extend_schema(responses=ExceptionIO(many=True))
+    @extend_schema(responses=PartnerExceptionIO(many=True))
     def get(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id)
-        return Response(ExceptionIO(venue.exceptions.order_by("date"), many=True).data)
+        return Response(PartnerExceptionIO(venue.exceptions.order_by("date"), many=True).data)
 
-    @extend_schema(request=ExceptionIO, responses={201: ExceptionIO})
+    @extend_schema(request=PartnerExceptionIO, responses={201: PartnerExceptionIO})
     def post(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         exception = services.schedule_exception_create(
-            actor=request.user, venue=venue, **_valid(ExceptionIO, request)
+            actor=request.user, venue=venue, **_valid(PartnerExceptionIO, request)
         )
-        return Response(ExceptionIO(exception).data, status=status.HTTP_201_CREATED)
+        return Response(PartnerExceptionIO(exception).data, status=status.HTTP_201_CREATED)
 
 
 class ExceptionDetailView(PartnerView):
@@ -430,15 +432,17 @@ class PhotoListView(PartnerView):
 
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(responses=PhotoOut(many=True))
+    @extend_schema(responses=PartnerPhotoOut(many=True))
     def get(self, request: Request, venue_id: int) -> Response:
         photos = self.venue(venue_id).photos.all()
-        return Response(PhotoOut(photos, many=True, context={"request": request}).data)
+        return Response(PartnerPhotoOut(photos, many=True, context={"request": request}).data)
 
-    @extend_schema(request={"multipart/form-data": PhotoIn}, responses={201: PhotoOut})
+    @extend_schema(
+        request={"multipart/form-data": PartnerPhotoIn}, responses={201: PartnerPhotoOut}
+    )
     def post(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        values = _valid(PhotoIn, request)
+        values = _valid(PartnerPhotoIn, request)
         room = None
         if values.get("room"):
             room = venue.rooms.filter(pk=values["room"]).first()
@@ -448,7 +452,8 @@ class PhotoListView(PartnerView):
             actor=request.user, venue=venue, image=values["image"], room=room
         )
         return Response(
-            PhotoOut(photo, context={"request": request}).data, status=status.HTTP_201_CREATED
+            PartnerPhotoOut(photo, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
         )
 
 
@@ -468,45 +473,49 @@ class PhotoDetailView(PartnerView):
 class RoomListView(PartnerView):
     """The venue's rooms (GET); add a room (POST, owners and managers)."""
 
-    @extend_schema(responses=RoomOut(many=True))
+    @extend_schema(responses=PartnerRoomOut(many=True))
     def get(self, request: Request, venue_id: int) -> Response:
-        return Response(RoomOut(self.venue(venue_id).rooms.order_by("name"), many=True).data)
+        return Response(PartnerRoomOut(self.venue(venue_id).rooms.order_by("name"), many=True).data)
 
-    @extend_schema(request=RoomIn, responses={201: RoomOut})
+    @extend_schema(request=PartnerRoomIn, responses={201: PartnerRoomOut})
     def post(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        room = services.room_create(actor=request.user, venue=venue, **_valid(RoomIn, request))
-        return Response(RoomOut(room).data, status=status.HTTP_201_CREATED)
+        room = services.room_create(
+            actor=request.user, venue=venue, **_valid(PartnerRoomIn, request)
+        )
+        return Response(PartnerRoomOut(room).data, status=status.HTTP_201_CREATED)
 
 
 class RoomDetailView(PartnerView):
     """A room (GET); change it (PATCH, owners and managers)."""
 
-    @extend_schema(responses=RoomOut)
+    @extend_schema(responses=PartnerRoomOut)
     def get(self, request: Request, room_id: int) -> Response:
-        return Response(RoomOut(self.room(room_id)).data)
+        return Response(PartnerRoomOut(self.room(room_id)).data)
 
-    @extend_schema(request=RoomIn, responses=RoomOut)
+    @extend_schema(request=PartnerRoomIn, responses=PartnerRoomOut)
     def patch(self, request: Request, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
-        values = _valid(RoomIn, request, partial=True)
+        values = _valid(PartnerRoomIn, request, partial=True)
         room = services.room_update(actor=request.user, room=room, **values)
-        return Response(RoomOut(room).data)
+        return Response(PartnerRoomOut(room).data)
 
 
 class PriceListView(PartnerView):
     """The room's prices (GET); add a band (POST, owners and managers)."""
 
-    @extend_schema(responses=PriceOut(many=True))
+    @extend_schema(responses=PartnerPriceOut(many=True))
     def get(self, request: Request, room_id: int) -> Response:
         prices = self.room(room_id).prices.order_by("day_type", "starts")
-        return Response(PriceOut(prices, many=True).data)
+        return Response(PartnerPriceOut(prices, many=True).data)
 
-    @extend_schema(request=PriceIn, responses={201: PriceOut})
+    @extend_schema(request=PartnerPriceIn, responses={201: PartnerPriceOut})
     def post(self, request: Request, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
-        price = services.price_create(actor=request.user, room=room, **_valid(PriceIn, request))
-        return Response(PriceOut(price).data, status=status.HTTP_201_CREATED)
+        price = services.price_create(
+            actor=request.user, room=room, **_valid(PartnerPriceIn, request)
+        )
+        return Response(PartnerPriceOut(price).data, status=status.HTTP_201_CREATED)
 
 
 class PriceDetailView(PartnerView):
@@ -515,16 +524,16 @@ class PriceDetailView(PartnerView):
     def _price(self, price_id: int, roles=selectors.EVERYONE) -> Price:
         return selectors.price_for_member(user=self.request.user, price_id=price_id, roles=roles)
 
-    @extend_schema(responses=PriceOut)
+    @extend_schema(responses=PartnerPriceOut)
     def get(self, request: Request, price_id: int) -> Response:
-        return Response(PriceOut(self._price(price_id)).data)
+        return Response(PartnerPriceOut(self._price(price_id)).data)
 
-    @extend_schema(request=PriceIn, responses=PriceOut)
+    @extend_schema(request=PartnerPriceIn, responses=PartnerPriceOut)
     def patch(self, request: Request, price_id: int) -> Response:
         price = self._price(price_id, roles=EDITORS)
-        values = _valid(PriceIn, request, partial=True)
+        values = _valid(PartnerPriceIn, request, partial=True)
         price = services.price_update(actor=request.user, price=price, **values)
-        return Response(PriceOut(price).data)
+        return Response(PartnerPriceOut(price).data)
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, price_id: int) -> Response:

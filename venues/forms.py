@@ -218,7 +218,9 @@ class SearchForm(forms.Form):
         self.fields["city"].choices = [("", _("Any city"))] + [(c.slug, c.name) for c in cities]
 
     def filters(self) -> CatalogueFilters:
-        self.is_valid()  # an invalid field is left out of cleaned_data and so not searched by
+        if not self.is_bound:
+            return CatalogueFilters()
+        self.is_valid()  # an invalid field is left out of cleaned_data, so it is not searched by
         data = self.cleaned_data
         return CatalogueFilters(
             city=data.get("city") or None,

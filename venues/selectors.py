@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time
+import zoneinfo
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db.models import CharField, F, Func, Min, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -233,6 +235,11 @@ def room_public(*, room_id: int) -> Room:
     if room is None:
         raise NotFound(_("Not found."))
     return room
+
+
+def venue_today(venue: Venue, *, now: datetime | None = None) -> date:
+    """Today's date where the venue is."""
+    return timezone.localdate(now or timezone.now(), timezone=zoneinfo.ZoneInfo(venue.timezone))
 
 
 def upcoming_exceptions(*, venue: Venue, today: date) -> QuerySet[ScheduleException]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from core.errors import NotFound
 from venues import selectors
@@ -19,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The search form and its results, sorted and paginated."""
     cities = list(selectors.cities())
     form = SearchForm(request.GET or None, cities=cities)
-    filters = form.filters() if request.GET else SearchForm(cities=cities).filters()
+    filters = form.filters()
     paginator = Paginator(selectors.room_search(filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -43,7 +42,7 @@ def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
             "venue": venue,
             "hours": selectors.weekly_hours(venue),
             "exceptions": selectors.upcoming_exceptions(
-                venue=venue, today=timezone.localdate(timezone=venue.timezone)
+                venue=venue, today=selectors.venue_today(venue)
             ),
         },
     )
@@ -65,7 +64,7 @@ def room_detail(request: HttpRequest, room_id: int) -> HttpResponse:
             "day_types": Price.DayType.choices,
             "hours": selectors.weekly_hours(venue),
             "exceptions": selectors.upcoming_exceptions(
-                venue=venue, today=timezone.localdate(timezone=venue.timezone)
+                venue=venue, today=selectors.venue_today(venue)
             ),
         },
     )
