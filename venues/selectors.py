@@ -6,9 +6,9 @@ does not exist for them (404); a member whose role may not do something gets 403
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-import zoneinfo
 from datetime import date, datetime, time
 from decimal import Decimal
 
