@@ -1,4 +1,4 @@
-"""The partner dashboard through the test client: what owners, managers and administrators can do."""
+"""The partner dashboard through the test client: what owners, managers, administrators do."""
 
 from __future__ import annotations
 

@@ -20,7 +20,10 @@ D = datetime.date
 pytestmark = pytest.mark.django_db
 
 
-def _band(room, day_type="weekday", starts=T(10), ends=T(17), **extra):
+TEN, FIVE_PM = T(10), T(17)
+
+
+def _band(room, day_type="weekday", starts=TEN, ends=FIVE_PM, **extra):
     return services.price_band_check(
         room=room, day_type=day_type, starts=starts, ends=ends, **extra
     )
@@ -32,7 +35,7 @@ def bare_room(venue_a):
     return RoomFactory(venue=venue_a, name="Пустой зал")
 
 
-# --- price bands -------------------------------------------------------------------------------
+# --- price bands ---------------------------------------------------------------------------------
 
 
 def test_bands_of_a_day_type_may_touch_but_not_overlap(bare_room, owner_a):
@@ -183,7 +186,7 @@ def test_updating_a_price_checks_against_the_other_bands_not_itself(room_a, owne
     assert (price.starts, price.price_per_hour) == (T(12), Decimal("950.00"))
 
 
-# --- hours, exceptions, schedule freshness ---------------------------------------------------------
+# --- hours, exceptions, schedule freshness -------------------------------------------------------
 
 
 def test_weekly_hours_replace_the_old_ones_and_confirm_the_schedule(venue_a, owner_a):
@@ -240,7 +243,7 @@ def test_confirming_the_schedule_records_when(venue_a, owner_a):
     assert AuditLog.objects.filter(action="venue.schedule_confirm").exists()
 
 
-# --- venues and rooms ---------------------------------------------------------------------------------
+# --- venues and rooms ----------------------------------------------------------------------------
 
 
 def _venue_values(city, **extra):
@@ -308,7 +311,7 @@ def test_a_slot_step_must_divide_the_minimum_booking(venue_a, owner_a):
     assert room.slot_minutes == 30
 
 
-# --- photos -------------------------------------------------------------------------------------------
+# --- photos --------------------------------------------------------------------------------------
 
 
 def test_photos_must_be_real_images_of_limited_size(venue_a, owner_a, upload, settings):
@@ -327,7 +330,7 @@ def test_photos_must_be_real_images_of_limited_size(venue_a, owner_a, upload, se
     assert venue_a.photos.count() == 1
 
 
-# --- team ---------------------------------------------------------------------------------------------
+# --- team ----------------------------------------------------------------------------------------
 
 
 def test_an_invitation_is_mailed_and_accepted_only_by_its_addressee(
