@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from venues.models import Invitation, Photo, ScheduleException
@@ -24,6 +25,13 @@ def png_bytes(size=(8, 8), image_format="PNG") -> bytes:
 def _media(settings, tmp_path):
     # Uploaded test photos go to a temporary folder, never into .data/media.
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Service messages are asserted in English (the msgids); pages pick their own language.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
