@@ -20,6 +20,7 @@ from accounts.models import User
 from core.errors import NotFound, PermissionDenied
 from venues.models import (
     City,
+    Holiday,
     Membership,
     OpeningHours,
     Organisation,
@@ -240,6 +241,17 @@ def room_public(*, room_id: int) -> Room:
 def venue_today(venue: Venue, *, now: datetime | None = None) -> date:
     """Today's date where the venue is."""
     return timezone.localdate(now or timezone.now(), timezone=zoneinfo.ZoneInfo(venue.timezone))
+
+
+# Monday = 0 … Sunday = 6 → the price table's day type (DESIGN §3: weekday / Friday / weekend).
+WEEKDAY_DAY_TYPES = ("weekday", "weekday", "weekday", "weekday", "friday", "saturday", "sunday")
+
+
+def day_type_for(day: date) -> str:
+    """The price table's day type of a date: a holiday of the staff calendar beats the weekday."""
+    if Holiday.objects.filter(date=day).exists():
+        return Price.DayType.HOLIDAY
+    return WEEKDAY_DAY_TYPES[day.weekday()]
 
 
 def upcoming_exceptions(*, venue: Venue, today: date) -> QuerySet[ScheduleException]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
-from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from core.errors import ApplicationError, Conflict, NotFound
 from core.services import audit_record
 from venues.models import (
     Invitation,
@@ -705,11 +705,3 @@ def price_delete(*, actor: User, price: Price) -> None:
     room_id = price.room_id
     price.delete()
     room_price_from_refresh(room_id=room_id)
-
-
-def ensure_role(*, role: str | None, allowed: Iterable[str]) -> None:
-    """For code that already knows the member's role (e.g. a page that shows and edits)."""
-    if role is None:
-        raise NotFound(_("Not found."))
-    if role not in allowed:
-        raise PermissionDenied(_("Your role in this organisation does not allow this."))
