@@ -234,7 +234,7 @@ def venue_create(request: HttpRequest, organisation: Organisation) -> HttpRespon
 
 @venue_page()
 def venue(request: HttpRequest, venue: Venue) -> HttpResponse:
-    rooms = venue.rooms.order_by("name").annotate(price_count=Count("prices"))
+    rooms = venue.rooms.order_by("name")
     return _render(
         request,
         "dashboard/venue.html",
@@ -357,7 +357,7 @@ def photo_delete(request: HttpRequest, venue: Venue, photo_id: int) -> HttpRespo
 
 @venue_page()
 def rooms(request: HttpRequest, venue: Venue) -> HttpResponse:
-    room_list = venue.rooms.order_by("name").prefetch_related("prices")
+    room_list = venue.rooms.order_by("name")
     return _render(
         request,
         "dashboard/rooms.html",
