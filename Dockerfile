@@ -11,7 +11,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 COPY . .
 # Build-time settings only: compile translations and collect static files into the image.
-RUN pybabel compile --use-fuzzy -d locale -D django \
+RUN pybabel compile -d locale -D django \
     && DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
        python manage.py collectstatic --noinput \
     && useradd --create-home bronka

@@ -33,7 +33,7 @@ $(VENV)/.installed: pyproject.toml
 messages: $(MO_FILES)
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | install
-	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+	$(VENV)/bin/pybabel compile -i $< -o $@
 
 # Browser tests drive Debian's Chromium; install it when we can (root with apt-get).
 browser:

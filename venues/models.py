@@ -198,6 +198,12 @@ class Room(models.Model):
         _("buffer after a booking, minutes"), default=0, validators=[MaxValueValidator(240)]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The lowest hourly price in force today or later: a cache of `prices` kept by the price
+    # services and the nightly `venues.price_from_refresh` job, so the catalogue filters and
+    # sorts by an indexed column instead of aggregating every room's prices per search.
+    price_from = models.DecimalField(
+        _("price per hour from, ₽"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -216,6 +222,7 @@ class Room(models.Model):
         indexes = [
             models.Index(fields=["venue", "is_active"]),
             models.Index(fields=["kind"]),
+            models.Index(fields=["price_from"]),
             GinIndex(fields=["equipment"], name="room_equipment_gin"),
         ]
 
@@ -397,3 +404,43 @@ class Price(models.Model):
     def __str__(self) -> str:
         band = f"{self.starts:%H:%M}–{self.ends:%H:%M}"
         return f"{self.room}: {self.get_day_type_display()} {band} {self.price_per_hour} ₽"
+
+
+class Invitation(models.Model):
+    """An owner's invitation for someone, by e-mail, to join the organisation with a role."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Membership.Role.choices)
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per address and organisation; accepted ones stay as history.
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation} ({self.role})"

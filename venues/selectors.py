@@ -6,14 +6,30 @@ does not exist for them (404); a member whose role may not do something gets 403
 
 from __future__ import annotations
 
+import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import CharField, F, Func, Min, Prefetch, Q, QuerySet, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound, PermissionDenied
-from venues.models import Membership, Organisation, Room, Venue
+from venues.models import (
+    City,
+    Holiday,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Photo,
+    Price,
+    Room,
+    ScheduleException,
+    Venue,
+)
 
 Role = Membership.Role
 # Who may change what: administrators see everything but change only day-to-day bookings.
@@ -83,3 +99,214 @@ def room_for_member(*, user: User, room_id: int, roles: Iterable[str] = EVERYONE
         raise NotFound(_("Not found."))
     _check_role(user=user, organisation_id=room.venue.organisation_id, roles=roles)
     return room
+
+
+# --- the public catalogue -------------------------------------------------------------------------
+
+ORDERINGS = {
+    "price": ("price_from", "venue__name", "name", "pk"),
+    "-price": ("-price_from", "venue__name", "name", "pk"),
+    "name": ("venue__name", "name", "pk"),
+    "-name": ("-venue__name", "-name", "-pk"),
+}
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What a visitor searches by; every field is optional."""
+
+    city: str | None = None  # a City slug
+    kind: str | None = None
+    capacity: int | None = None  # at least this many people
+    equipment: str | None = None  # a word any equipment item contains, case-insensitively
+    max_price: Decimal | None = None  # the "from" price per hour is at most this
+    ordering: str = "price"
+
+
+class _ArrayToString(Func):
+    function = "array_to_string"
+    output_field = CharField()
+
+
+def _public_photos() -> Prefetch:
+    return Prefetch(
+        "photos", queryset=Photo.objects.order_by("position", "id"), to_attr="photo_list"
+    )
+
+
+def rooms_public() -> QuerySet[Room]:
+    """Rooms a visitor may see: active, priced, of a published venue."""
+    return Room.objects.filter(is_active=True, venue__is_published=True, price_from__isnull=False)
+
+
+def room_search(filters: CatalogueFilters) -> QuerySet[Room]:
+    """The catalogue: matching rooms with venue, city and photos, in a fixed number of queries."""
+    rooms = rooms_public().select_related("venue", "venue__city")
+    if filters.city:
+        rooms = rooms.filter(venue__city__slug=filters.city)
+    if filters.kind:
+        rooms = rooms.filter(kind=filters.kind)
+    if filters.capacity:
+        rooms = rooms.filter(capacity__gte=filters.capacity)
+    if filters.equipment:
+        rooms = rooms.alias(equipment_text=_ArrayToString(F("equipment"), Value(" | "))).filter(
+            equipment_text__icontains=filters.equipment.strip()
+        )
+    if filters.max_price is not None:
+        rooms = rooms.filter(price_from__lte=filters.max_price)
+    ordering = ORDERINGS.get(filters.ordering, ORDERINGS["price"])
+    return rooms.order_by(*ordering).prefetch_related(
+        _public_photos(),
+        Prefetch(
+            "venue__photos",
+            queryset=Photo.objects.filter(room__isnull=True).order_by("position", "id"),
+            to_attr="photo_list",
+        ),
+    )
+
+
+def venue_search(filters: CatalogueFilters) -> QuerySet[Venue]:
+    """Published venues with at least one room matching the filters, with their lowest price."""
+    matching = room_search(CatalogueFilters(**{**filters.__dict__, "ordering": "name"}))
+    venues = (
+        Venue.objects.filter(is_published=True, pk__in=matching.values("venue_id"))
+        .select_related("city")
+        .annotate(
+            price_from=Min(
+                "rooms__price_from",
+                filter=Q(rooms__is_active=True, rooms__price_from__isnull=False),
+            )
+        )
+    )
+    by_name = filters.ordering in ("name", "-name")
+    if by_name:
+        venues = venues.order_by(
+            *(("-name", "-pk") if filters.ordering == "-name" else ("name", "pk"))
+        )
+    else:
+        direction = "-" if filters.ordering == "-price" else ""
+        venues = venues.order_by(f"{direction}price_from", "name", "pk")
+    return venues.prefetch_related(
+        Prefetch(
+            "photos",
+            queryset=Photo.objects.filter(room__isnull=True).order_by("position", "id"),
+            to_attr="photo_list",
+        )
+    )
+
+
+def venue_public(*, venue_id: int) -> Venue:
+    """A published venue with its public rooms, hours and photos."""
+    venue = (
+        Venue.objects.filter(is_published=True, pk=venue_id)
+        .select_related("city", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "rooms",
+                queryset=rooms_public().order_by("name").prefetch_related(_public_photos()),
+                to_attr="public_rooms",
+            ),
+            "opening_hours",
+            Prefetch(
+                "photos",
+                queryset=Photo.objects.filter(room__isnull=True).order_by("position", "id"),
+                to_attr="photo_list",
+            ),
+        )
+        .first()
+    )
+    if venue is None:
+        raise NotFound(_("Not found."))
+    return venue
+
+
+def room_public(*, room_id: int) -> Room:
+    """A public room with its venue, photos, prices and the venue's hours."""
+    room = (
+        rooms_public()
+        .filter(pk=room_id)
+        .select_related("venue", "venue__city")
+        .prefetch_related(
+            _public_photos(),
+            Prefetch("prices", queryset=Price.objects.order_by("day_type", "starts", "valid_from")),
+            "venue__opening_hours",
+        )
+        .first()
+    )
+    if room is None:
+        raise NotFound(_("Not found."))
+    return room
+
+
+def venue_today(venue: Venue, *, now: datetime | None = None) -> date:
+    """Today's date where the venue is."""
+    return timezone.localdate(now or timezone.now(), timezone=zoneinfo.ZoneInfo(venue.timezone))
+
+
+# Monday = 0 … Sunday = 6 → the price table's day type (DESIGN §3: weekday / Friday / weekend).
+WEEKDAY_DAY_TYPES = ("weekday", "weekday", "weekday", "weekday", "friday", "saturday", "sunday")
+
+
+def day_type_for(day: date) -> str:
+    """The price table's day type of a date: a holiday of the staff calendar beats the weekday."""
+    if Holiday.objects.filter(date=day).exists():
+        return Price.DayType.HOLIDAY
+    return WEEKDAY_DAY_TYPES[day.weekday()]
+
+
+def upcoming_exceptions(*, venue: Venue, today: date) -> QuerySet[ScheduleException]:
+    return ScheduleException.objects.filter(venue=venue, date__gte=today).order_by("date")[:10]
+
+
+def cities() -> QuerySet[City]:
+    return City.objects.order_by("name")
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    """One line of a room's price table: a band and its price on each day type."""
+
+    starts: time
+    ends: time
+    valid_from: date | None
+    valid_until: date | None
+    cells: dict[str, Price]
+
+
+def price_table(prices: Iterable[Price]) -> list[PriceRow]:
+    """Group a room's prices into rows by band and validity, columns by day type."""
+    rows: dict[tuple, dict[str, Price]] = {}
+    for price in prices:
+        key = (price.starts, price.ends, price.valid_from, price.valid_until)
+        rows.setdefault(key, {})[price.day_type] = price
+    return [
+        PriceRow(starts=k[0], ends=k[1], valid_from=k[2], valid_until=k[3], cells=v)
+        for k, v in sorted(
+            rows.items(),
+            key=lambda item: (
+                item[0][2] or date.min,
+                (item[0][0].hour - 6) % 24,
+                item[0][0].minute,
+            ),
+        )
+    ]
+
+
+def weekly_hours(venue: Venue) -> list[tuple[int, str, OpeningHours | None]]:
+    """Seven rows Monday→Sunday: (weekday, its name, its hours or None when closed)."""
+    hours = {h.weekday: h for h in venue.opening_hours.all()}
+    return [(day, label, hours.get(day)) for day, label in OpeningHours.Weekday.choices]
+
+
+def price_for_member(*, user: User, price_id: int, roles: Iterable[str] = EVERYONE) -> Price:
+    """The price if the user is a member of its room's venue's organisation with one of `roles`."""
+    price = (
+        Price.objects.filter(room__venue__organisation__in=organisations_for_user(user))
+        .select_related("room", "room__venue")
+        .filter(pk=price_id)
+        .first()
+    )
+    if price is None:
+        raise NotFound(_("Not found."))
+    _check_role(user=user, organisation_id=price.room.venue.organisation_id, roles=roles)
+    return price

@@ -158,4 +158,6 @@ def test_check_deploy_is_clean_with_production_settings():
 @pytest.mark.django_db
 def test_schema_generation_has_no_warnings(tmp_path):
     # Name clashes between serializers or unresolvable fields show up as warnings here first.
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
+    )

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from venues import demo as venues_demo
 
 
 class Command(BaseCommand):
@@ -13,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            accounts_demo.seed()
+            users = accounts_demo.seed()
+            venues = venues_demo.seed(owner=users["owner"])
+        self.stdout.write(f"Demo venues: {len(venues)}")
         self.stdout.write(f"Demo logins (password: {accounts_demo.DEMO_PASSWORD}):")
         for role, (email, _name, _flags) in accounts_demo.DEMO_USERS.items():
             self.stdout.write(f"  {role:7} {email}")

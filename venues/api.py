@@ -1,0 +1,187 @@
+"""Public read API of the catalogue: /api/v1/venues/ and /api/v1/rooms/ with the search filters."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from venues import selectors
+from venues.models import Room
+
+
+class FilterSerializer(serializers.Serializer):
+    """The catalogue filters as query parameters; a malformed one is a 400, not ignored."""
+
+    city = serializers.SlugField(required=False, help_text="City slug, e.g. moscow")
+    kind = serializers.ChoiceField(choices=Room.Kind.choices, required=False)
+    capacity = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
+    equipment = serializers.CharField(required=False, max_length=100)
+    max_price = serializers.DecimalField(
+        required=False, max_digits=10, decimal_places=2, min_value=0
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(selectors.ORDERINGS), required=False, default="price"
+    )
+
+    def filters(self) -> selectors.CatalogueFilters:
+        return selectors.CatalogueFilters(**self.validated_data)
+
+
+def _filters(request: Request) -> selectors.CatalogueFilters:
+    data = FilterSerializer(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.filters()
+
+
+class PhotoOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, photo) -> str:
+        request = self.context.get("request")
+        url = photo.image.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class CityOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class HoursOut(serializers.Serializer):
+    weekday = serializers.IntegerField(help_text="0 = Monday … 6 = Sunday")
+    opens = serializers.TimeField(format="%H:%M")
+    closes = serializers.TimeField(format="%H:%M", help_text="At or before `opens`: next day")
+
+
+class PriceOut(serializers.Serializer):
+    day_type = serializers.CharField()
+    starts = serializers.TimeField(format="%H:%M")
+    ends = serializers.TimeField(format="%H:%M")
+    price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2)
+    valid_from = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True)
+
+
+class VenueBriefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    city = CityOut()
+    address = serializers.CharField()
+    metro = serializers.CharField()
+    timezone = serializers.CharField()
+
+
+class RoomOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    capacity = serializers.IntegerField()
+    area_m2 = serializers.IntegerField(allow_null=True)
+    equipment = serializers.ListField(child=serializers.CharField())
+    slot_minutes = serializers.IntegerField()
+    min_booking_minutes = serializers.IntegerField()
+    buffer_minutes = serializers.IntegerField()
+    price_from = serializers.DecimalField(max_digits=10, decimal_places=2)
+    venue = VenueBriefOut()
+    photos = PhotoOut(many=True, source="photo_list")
+
+
+class RoomDetailOut(RoomOut):
+    description = serializers.CharField()
+    prices = PriceOut(many=True, source="prices.all")
+    opening_hours = HoursOut(many=True, source="venue.opening_hours.all")
+
+
+class VenueOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    city = CityOut()
+    address = serializers.CharField()
+    metro = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True)
+    timezone = serializers.CharField()
+    booking_mode = serializers.CharField()
+    pay_at_venue = serializers.BooleanField()
+    pay_online = serializers.BooleanField()
+    price_from = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
+    photos = PhotoOut(many=True, source="photo_list")
+
+
+class VenueRoomOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    capacity = serializers.IntegerField()
+    price_from = serializers.DecimalField(max_digits=10, decimal_places=2)
+    photos = PhotoOut(many=True, source="photo_list")
+
+
+class VenueDetailOut(VenueOut):
+    description = serializers.CharField()
+    cancellation_free_hours = serializers.IntegerField()
+    cancellation_fee_percent = serializers.IntegerField()
+    price_from = None
+    rooms = VenueRoomOut(many=True, source="public_rooms")
+    opening_hours = HoursOut(many=True, source="opening_hours.all")
+
+
+class _Pagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+def _paginated(view: APIView, request: Request, queryset, serializer) -> Response:
+    paginator = _Pagination()
+    page = paginator.paginate_queryset(queryset, request, view=view)
+    data = serializer(page, many=True, context={"request": request}).data
+    return paginator.get_paginated_response(data)
+
+
+class VenueListView(APIView):
+    """Published venues with at least one room matching the filters."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[FilterSerializer], responses=VenueOut(many=True), auth=[])
+    def get(self, request: Request) -> Response:
+        return _paginated(self, request, selectors.venue_search(_filters(request)), VenueOut)
+
+
+class VenueDetailView(APIView):
+    """A published venue with its rooms and opening hours."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=VenueDetailOut, auth=[])
+    def get(self, request: Request, venue_id: int) -> Response:
+        venue = selectors.venue_public(venue_id=venue_id)
+        return Response(VenueDetailOut(venue, context={"request": request}).data)
+
+
+class RoomListView(APIView):
+    """The catalogue search: rooms matching the filters, with the lowest price per hour."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(parameters=[FilterSerializer], responses=RoomOut(many=True), auth=[])
+    def get(self, request: Request) -> Response:
+        return _paginated(self, request, selectors.room_search(_filters(request)), RoomOut)
+
+
+class RoomDetailView(APIView):
+    """A room with its photos, equipment, prices and the venue's opening hours."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses=RoomDetailOut, auth=[])
+    def get(self, request: Request, room_id: int) -> Response:
+        room = selectors.room_public(room_id=room_id)
+        return Response(RoomDetailOut(room, context={"request": request}).data)

@@ -1,0 +1,232 @@
+"""Forms of the partner dashboard and of the catalogue search; the rules live in services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from venues import services
+from venues.models import City, Membership, OpeningHours, Price, Room, ScheduleException, Venue
+from venues.selectors import CatalogueFilters
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M")
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Business name"),
+        max_length=200,
+        help_text=_("How guests and your team see your business, e.g. «Звук и Ко»."),
+    )
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = list(services.VENUE_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "timezone": _("IANA name, e.g. Europe/Moscow or Asia/Yekaterinburg."),
+            "cancellation_fee_percent": _("Charged when a guest cancels later than that."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].queryset = City.objects.order_by("name")
+        self.fields["timezone"].required = False
+        self.fields["timezone"].help_text = _(
+            "IANA name, e.g. Europe/Moscow; empty means the city's time zone."
+        )
+
+
+class EquipmentField(forms.CharField):
+    """Equipment as one item per line (or comma separated) in a textarea."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        items = [part.strip() for line in text.splitlines() for part in line.split(",")]
+        return [item[:100] for item in items if item]
+
+
+class RoomForm(forms.ModelForm):
+    equipment = EquipmentField(
+        label=_("Equipment"), required=False, help_text=_("One item per line.")
+    )
+
+    class Meta:
+        model = Room
+        fields = list(services.ROOM_FIELDS)
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def _post_clean(self):
+        # Model validation runs in the service, so its messages are the same for the API.
+        pass
+
+
+class PhotoForm(forms.Form):
+    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG or WebP, up to 5 MB."))
+    room = forms.ModelChoiceField(
+        label=_("Room"),
+        queryset=Room.objects.none(),
+        required=False,
+        empty_label=_("The venue itself"),
+    )
+
+    def __init__(self, *args, venue: Venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = venue.rooms.order_by("name")
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        try:
+            services.photo_validate(image)
+        except services.ApplicationError as error:
+            raise forms.ValidationError(error.fields.get("image", [error.message])) from error
+        return image
+
+
+class WeeklyHoursForm(forms.Form):
+    """Seven rows: open or closed, opening and closing time (closing may be after midnight)."""
+
+    def __init__(self, *args, venue: Venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {h.weekday: h for h in venue.opening_hours.all()}
+        for day, label in OpeningHours.Weekday.choices:
+            hours = current.get(day)
+            self.fields[f"open_{day}"] = forms.BooleanField(
+                label=label, required=False, initial=hours is not None
+            )
+            self.fields[f"opens_{day}"] = forms.TimeField(
+                label=_("Opens"), required=False, widget=TIME_INPUT, initial=hours and hours.opens
+            )
+            self.fields[f"closes_{day}"] = forms.TimeField(
+                label=_("Closes"),
+                required=False,
+                widget=TIME_INPUT,
+                initial=hours and hours.closes,
+            )
+
+    def rows(self):
+        return [
+            (label, self[f"open_{day}"], self[f"opens_{day}"], self[f"closes_{day}"])
+            for day, label in OpeningHours.Weekday.choices
+        ]
+
+    def clean(self):
+        data = super().clean()
+        hours: dict[int, services.DayHours | None] = {}
+        for day, label in OpeningHours.Weekday.choices:
+            if not data.get(f"open_{day}"):
+                hours[day] = None
+                continue
+            opens, closes = data.get(f"opens_{day}"), data.get(f"closes_{day}")
+            if opens is None or closes is None:
+                self.add_error(f"opens_{day}", _("%(day)s: enter both times.") % {"day": label})
+                continue
+            if opens == closes:
+                self.add_error(
+                    f"closes_{day}",
+                    _("%(day)s: the closing time must differ from the opening time.")
+                    % {"day": label},
+                )
+                continue
+            hours[day] = services.DayHours(opens=opens, closes=closes)
+        data["hours"] = hours
+        return data
+
+
+class ScheduleExceptionForm(forms.ModelForm):
+    class Meta:
+        model = ScheduleException
+        fields = ["date", "is_closed", "opens", "closes", "note"]
+        widgets = {"date": DATE_INPUT, "opens": TIME_INPUT, "closes": TIME_INPUT}
+
+    def _post_clean(self):
+        pass
+
+
+class PriceForm(forms.ModelForm):
+    price_per_hour = forms.DecimalField(
+        label=_("Price per hour, ₽"), min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+
+    class Meta:
+        model = Price
+        fields = list(services.PRICE_FIELDS)
+        widgets = {
+            "starts": TIME_INPUT,
+            "ends": TIME_INPUT,
+            "valid_from": DATE_INPUT,
+            "valid_until": DATE_INPUT,
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class SearchForm(forms.Form):
+    """The catalogue search; every field is optional and bad values are simply ignored."""
+
+    city = forms.ChoiceField(label=_("City"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Room type"),
+        required=False,
+        choices=[("", _("Any type")), *Room.Kind.choices],
+    )
+    capacity = forms.IntegerField(label=_("People"), required=False, min_value=1, max_value=10_000)
+    equipment = forms.CharField(
+        label=_("Equipment"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Marshall, piano")}),
+    )
+    max_price = forms.DecimalField(
+        label=_("Up to, ₽/h"), required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+    ordering = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("price", _("Price: low to high")),
+            ("-price", _("Price: high to low")),
+            ("name", _("Name: A to Z")),
+            ("-name", _("Name: Z to A")),
+        ],
+    )
+
+    def __init__(self, *args, cities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("Any city"))] + [(c.slug, c.name) for c in cities]
+
+    def filters(self) -> CatalogueFilters:
+        if not self.is_bound:
+            return CatalogueFilters()
+        self.is_valid()  # an invalid field is left out of cleaned_data, so it is not searched by
+        data = self.cleaned_data
+        return CatalogueFilters(
+            city=data.get("city") or None,
+            kind=data.get("kind") or None,
+            capacity=data.get("capacity"),
+            equipment=data.get("equipment") or None,
+            max_price=data.get("max_price"),
+            ordering=data.get("ordering") or "price",
+        )
