@@ -6,7 +6,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Start embedded PostgreSQL / Redis under .data/ unless DATABASE_URL / REDIS_URL are set.
 WITH_SERVICES := $(PY) -m config.embedded --
 # Local commands run in development mode unless told otherwise (tests use the production switches).
-DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
+DEV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$${BRONKA_PORT:-8000}}
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .PHONY: run test install messages browser translations lint format migrations bench clean

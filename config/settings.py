@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sites",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -107,6 +108,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# The sites framework only names the site in e-mails ("Бронька", not the host); links in
+# e-mails are built from the request or SITE_URL.
+SITE_ID = 1
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -249,8 +253,9 @@ STORAGES = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its WWW-Authenticate header makes a missing login a 401, not a 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",

@@ -4,10 +4,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.views import healthz
 from venues.views import home
+
+admin.site.site_header = _("Bronka administration")
+admin.site.site_title = _("Bronka administration")
+admin.site.index_title = _("Platform")
 
 urlpatterns = [
     path("", home, name="home"),

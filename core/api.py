@@ -25,6 +25,27 @@ def _error(code: str, message: Any, fields: dict | None = None, http_status: int
     )
 
 
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"days.0.opens": ["message", ...]}; "" holds top-level ones."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = str(key) if not prefix or key == "non_field_errors" else f"{prefix}.{key}"
+            for field, messages in flatten_errors(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, item in enumerate(detail):
+            for field, messages in flatten_errors(
+                item, f"{prefix}.{index}" if prefix else str(index)
+            ).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    items = detail if isinstance(detail, list) else [detail]
+    return {prefix: [str(item) for item in items]} if items else {}
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApplicationError):
         fields = {
@@ -41,21 +62,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
-        if isinstance(detail, dict):
-            fields = {
-                k: [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()
-            }
-            message = fields.pop("non_field_errors", None)
-            return _error(
-                "invalid",
-                message[0] if message else _("Please correct the errors below."),
-                fields,
-                status.HTTP_400_BAD_REQUEST,
-            )
-        messages = detail if isinstance(detail, list) else [detail]
+        fields = flatten_errors(exc.detail)
+        message = fields.pop("non_field_errors", None) or fields.pop("", None)
         return _error(
-            "invalid", "; ".join(str(m) for m in messages), None, status.HTTP_400_BAD_REQUEST
+            "invalid",
+            message[0] if message else _("Please correct the errors below."),
+            fields,
+            status.HTTP_400_BAD_REQUEST,
         )
     code = getattr(exc, "default_code", "error")
     detail = getattr(exc, "detail", str(exc))

@@ -70,5 +70,6 @@ def test_api_me_rejects_bad_input_with_field_errors(client_api, client_user, bod
 
 def test_api_me_needs_authentication(api_client):
     response = api_client.get("/api/v1/me/")
-    assert response.status_code in (401, 403)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
     assert response.json()["error"]["code"] == "not_authenticated"

@@ -36,6 +36,7 @@ def test_signup_sends_confirmation_and_confirming_logs_in(client):
     assert user.birthday_set_at is not None
 
     assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject.startswith("[Бронька]")
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[0].body).group(0)
     path = "/" + link.split("/", 3)[3]
     assert client.post(path).status_code == 302

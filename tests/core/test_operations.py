@@ -161,3 +161,23 @@ def test_schema_generation_has_no_warnings(tmp_path):
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
     )
+
+
+def test_nested_validation_errors_flatten_to_dotted_field_names():
+    from rest_framework.exceptions import ErrorDetail
+
+    from core.api import flatten_errors
+
+    detail = {
+        "days": [{}, {"opens": [ErrorDetail("Bad time.", "invalid")]}],
+        "tags": {2: [ErrorDetail("Too long.", "max_length")]},
+        "non_field_errors": [ErrorDetail("Closed.", "invalid")],
+    }
+    assert flatten_errors(detail) == {
+        "days.1.opens": ["Bad time."],
+        "tags.2": ["Too long."],
+        "non_field_errors": ["Closed."],
+    }
+    assert flatten_errors([ErrorDetail("Expected a list.", "not_a_list")]) == {
+        "": ["Expected a list."]
+    }
