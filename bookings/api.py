@@ -164,15 +164,12 @@ class IntervalInput(serializers.Serializer):
     end = serializers.CharField(max_length=40)
 
 
-def _interval(request: Request) -> tuple[Room, datetime, datetime, dict]:
-    data = IntervalInput(data=request.data)
+def _interval(request: Request, serializer=IntervalInput) -> tuple[Room, datetime, datetime, dict]:
+    """Validate room / start / end (and whatever else `serializer` asks for)."""
+    data = serializer(data=request.data)
     data.is_valid(raise_exception=True)
     values = data.validated_data
-    room = (
-        Room.objects.select_related("venue").filter(pk=values["room"]).first()
-        if values["room"] < 2**63
-        else None
-    )
+    room = Room.objects.select_related("venue").filter(pk=values["room"]).first()
     if room is None or not room.venue.is_published:
         message = _("Room not found.")
         raise ApplicationError(message, fields={"room": [message]})
@@ -247,9 +244,7 @@ class BookingCreateView(APIView):
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        room, start, end, values = _interval(request)
+        room, start, end, values = _interval(request, self.InputSerializer)
         booking = services.booking_create(
             user=request.user, room=room, start=start, end=end, payment=values["payment"]
         )
