@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +68,23 @@ def _move(
             obj=booking,
             before={"status": before},
             after={"status": to},
+        )
+
+
+ROOM_LOCK_SPACE = 4242  # the first key of pg_advisory_xact_lock(int, int) for "a room's time"
+
+
+def _lock_room_time(room_id: int) -> None:
+    """Serialise the writes that take a room's time, per room, until the transaction ends.
+
+    The exclusion constraint alone is correct, but two transactions inserting overlapping rows
+    at the same moment each wait for the other while checking it, and PostgreSQL aborts one
+    with a deadlock error instead of a clean violation. Taking this lock first makes the second
+    writer wait for the first to commit and then fail the constraint cleanly (a 409).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [ROOM_LOCK_SPACE, room_id % 2_000_000_000]
         )
 
 
@@ -149,6 +166,7 @@ def booking_create(
         )
     try:
         with transaction.atomic(durable=True):
+            _lock_room_time(room.pk)
             booking.save()
             BookingEvent.objects.create(
                 booking=booking, to_status=status, action="create", actor=user
@@ -240,6 +258,7 @@ def block_create(
 def _insert_by_venue(booking: Booking, actor: User) -> Booking:
     try:
         with transaction.atomic(durable=True):
+            _lock_room_time(booking.room_id)
             booking.save()
             BookingEvent.objects.create(
                 booking=booking, to_status=booking.status, action=booking.kind, actor=actor
@@ -312,6 +331,7 @@ def booking_reschedule(
         booking.reminder_sent_at = None
         try:
             with transaction.atomic():
+                _lock_room_time(booking.room_id)
                 booking.save()
         except IntegrityError as error:
             if _is_overlap(error):
