@@ -153,8 +153,8 @@ class BookingEvent(models.Model):
     booking = models.ForeignKey(
         Booking, on_delete=models.CASCADE, related_name="events", verbose_name=_("booking")
     )
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
+    from_status = models.CharField(_("from status"), max_length=12, blank=True)
+    to_status = models.CharField(_("to status"), max_length=12)
     action = models.CharField(_("action"), max_length=40)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

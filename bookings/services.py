@@ -249,7 +249,7 @@ def block_create(
         occupied_until=end,
         free_cancellation_until=start,
         cancellation_fee_percent=0,
-        note=note.strip()[:300] or _("Block"),
+        note=note.strip()[:300] or _("Blocked"),
         created_by=actor,
     )
     return _insert_by_venue(booking, actor)

@@ -56,7 +56,11 @@ def test_quote_gives_slots_total_and_cancellation_policy(api_client, room_a):
     venue.save()
     response = api_client.post(
         "/api/v1/bookings/quote/",
-        {"room": room_a.pk, "start": at(DAY, "19:00").isoformat(), "end": at(DAY, "22:00").isoformat()},
+        {
+            "room": room_a.pk,
+            "start": at(DAY, "19:00").isoformat(),
+            "end": at(DAY, "22:00").isoformat(),
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -138,9 +142,14 @@ def test_an_overlapping_booking_is_a_409_not_a_500(client_api, room_a):
 def test_the_buffer_after_a_booking_keeps_the_next_slot(client_api, venue_a, client_user):
     room = RoomFactory(venue=venue_a, buffer_minutes=30)
     price_every_day(room)
-    assert client_api.post(
-        "/api/v1/bookings/", book_payload(room, at(DAY, "19:00"), at(DAY, "20:00")), format="json"
-    ).status_code == 201
+    assert (
+        client_api.post(
+            "/api/v1/bookings/",
+            book_payload(room, at(DAY, "19:00"), at(DAY, "20:00")),
+            format="json",
+        ).status_code
+        == 201
+    )
     response = client_api.post(
         "/api/v1/bookings/", book_payload(room, at(DAY, "20:00"), at(DAY, "21:00")), format="json"
     )
@@ -153,13 +162,29 @@ BAD = {
     "not on the grid": lambda r: book_payload(r, at(DAY, "19:30"), at(DAY, "20:30")),
     "end not on the grid": lambda r: book_payload(r, at(DAY, "19:00"), at(DAY, "20:15")),
     "outside opening hours": lambda r: book_payload(r, at(DAY, "06:00"), at(DAY, "08:00")),
-    "runs past closing": lambda r: book_payload(r, at("2026-12-03", "01:00"), at("2026-12-03", "03:00")),
+    "runs past closing": lambda r: book_payload(
+        r, at("2026-12-03", "01:00"), at("2026-12-03", "03:00")
+    ),
     "in the past": lambda r: book_payload(r, at("2026-11-30", "19:00"), at("2026-11-30", "20:00")),
-    "beyond the horizon": lambda r: book_payload(r, at("2027-03-10", "19:00"), at("2027-03-10", "20:00")),
-    "unknown room": lambda r: {**book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")), "room": 999999},
-    "huge room id": lambda r: {**book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")), "room": 10**30},
-    "not a date": lambda r: {**book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")), "start": "soon"},
-    "bad payment": lambda r: {**book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")), "payment": "cash"},
+    "beyond the horizon": lambda r: book_payload(
+        r, at("2027-03-10", "19:00"), at("2027-03-10", "20:00")
+    ),
+    "unknown room": lambda r: {
+        **book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")),
+        "room": 999999,
+    },
+    "huge room id": lambda r: {
+        **book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")),
+        "room": 10**30,
+    },
+    "not a date": lambda r: {
+        **book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")),
+        "start": "soon",
+    },
+    "bad payment": lambda r: {
+        **book_payload(r, at(DAY, "19:00"), at(DAY, "20:00")),
+        "payment": "cash",
+    },
     "online not offered": lambda r: book_payload(r, at(DAY, "19:00"), at(DAY, "20:00"), "online"),
     "missing fields": lambda r: {},
     "too long": lambda r: book_payload(r, at(DAY, "10:00"), at("2026-12-04", "10:00")),
@@ -264,7 +289,9 @@ def test_a_conflict_is_replayed_as_the_same_conflict(client_api, room_a):
     Booking.objects.all().delete()
     other = APIClient()
     other.force_authenticate(UserFactory())
-    other.post("/api/v1/bookings/", book_payload(room_a, at(DAY, "19:00"), at(DAY, "20:00")), format="json")
+    other.post(
+        "/api/v1/bookings/", book_payload(room_a, at(DAY, "19:00"), at(DAY, "20:00")), format="json"
+    )
     payload = book_payload(room_a, at(DAY, "19:00"), at(DAY, "20:00"))
     first = client_api.post("/api/v1/bookings/", payload, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
     Booking.objects.all().update(status="cancelled")
@@ -342,7 +369,10 @@ def test_reschedule_moves_and_reprices(client_api, room_a):
     booking_id = _book(client_api, room_a, at(DAY, "19:00"), at(DAY, "21:00"))
     response = client_api.post(
         f"/api/v1/bookings/{booking_id}/reschedule/",
-        {"start": at("2026-12-05", "12:00").isoformat(), "end": at("2026-12-05", "14:00").isoformat()},
+        {
+            "start": at("2026-12-05", "12:00").isoformat(),
+            "end": at("2026-12-05", "14:00").isoformat(),
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -351,7 +381,10 @@ def test_reschedule_moves_and_reprices(client_api, room_a):
     # Moving onto (part of) its own old time is fine.
     response = client_api.post(
         f"/api/v1/bookings/{booking_id}/reschedule/",
-        {"start": at("2026-12-05", "13:00").isoformat(), "end": at("2026-12-05", "15:00").isoformat()},
+        {
+            "start": at("2026-12-05", "13:00").isoformat(),
+            "end": at("2026-12-05", "15:00").isoformat(),
+        },
         format="json",
     )
     assert response.status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -48,9 +49,15 @@ def test_after_midnight_slots_belong_to_the_previous_business_day(room_a):
 def test_night_band_prices_the_slots_after_midnight_by_the_opening_day(venue_a):
     room = RoomFactory(venue=venue_a)
     # Monday–Thursday: 600 ₽ by day, 1 000 ₽ from 22:00 to 02:00; Friday is dearer all night.
-    PriceFactory(room=room, day_type="weekday", starts=dt.time(10), ends=dt.time(22), price_per_hour=600)
-    PriceFactory(room=room, day_type="weekday", starts=dt.time(22), ends=dt.time(2), price_per_hour=1000)
-    PriceFactory(room=room, day_type="friday", starts=dt.time(10), ends=dt.time(2), price_per_hour=1500)
+    PriceFactory(
+        room=room, day_type="weekday", starts=dt.time(10), ends=dt.time(22), price_per_hour=600
+    )
+    PriceFactory(
+        room=room, day_type="weekday", starts=dt.time(22), ends=dt.time(2), price_per_hour=1000
+    )
+    PriceFactory(
+        room=room, day_type="friday", starts=dt.time(10), ends=dt.time(2), price_per_hour=1500
+    )
     thursday = {s["start"]: s["price"] for s in _slots(room, "2026-12-03")}
     assert thursday[at("2026-12-03", "21:00")] == Decimal("600.00")
     assert thursday[at("2026-12-03", "22:00")] == Decimal("1000.00")
@@ -168,10 +175,15 @@ def test_spring_forward_night_has_one_slot_less_and_no_gap(night_room_berlin):
     assert len(slots) == 7
     local = [s["start"].astimezone(BERLIN).strftime("%H:%M%z") for s in slots]
     assert local == [
-        "20:00+0100", "21:00+0100", "22:00+0100", "23:00+0100",
-        "00:00+0100", "01:00+0100", "03:00+0200",
+        "20:00+0100",
+        "21:00+0100",
+        "22:00+0100",
+        "23:00+0100",
+        "00:00+0100",
+        "01:00+0100",
+        "03:00+0200",
     ]
-    for first, second in zip(slots, slots[1:], strict=False):
+    for first, second in itertools.pairwise(slots):
         assert first["end"] == second["start"]
         real = second["start"].astimezone(dt.UTC) - first["start"].astimezone(dt.UTC)
         assert real == dt.timedelta(hours=1)
@@ -186,7 +198,9 @@ def test_fall_back_night_has_one_slot_more(night_room_berlin):
     assert {s["price"] for s in slots} == {Decimal("100.00")}
 
 
-def test_a_booking_across_the_dst_change_is_priced_by_its_real_hours(client_user, night_room_berlin):
+def test_a_booking_across_the_dst_change_is_priced_by_its_real_hours(
+    client_user, night_room_berlin
+):
     now = dt.datetime(2026, 3, 20, 12, tzinfo=BERLIN)
     quote = selectors.booking_quote(
         room=night_room_berlin,

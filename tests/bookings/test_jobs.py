@@ -107,9 +107,15 @@ def test_reminders_go_once_24_hours_before(room_a, client_user, django_capture_o
     _book(room_a, client_user, at("2026-12-04", "19:00"), at("2026-12-04", "21:00"))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.run("bookings_send_reminders", now=at("2026-12-01", "18:59")) == "sent 0 reminders"
-        assert jobs.run("bookings_send_reminders", now=at("2026-12-01", "19:00")) == "sent 1 reminders"
-        assert jobs.run("bookings_send_reminders", now=at("2026-12-01", "20:00")) == "sent 0 reminders"
+        assert (
+            jobs.run("bookings_send_reminders", now=at("2026-12-01", "18:59")) == "sent 0 reminders"
+        )
+        assert (
+            jobs.run("bookings_send_reminders", now=at("2026-12-01", "19:00")) == "sent 1 reminders"
+        )
+        assert (
+            jobs.run("bookings_send_reminders", now=at("2026-12-01", "20:00")) == "sent 0 reminders"
+        )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].attachments[0][0].endswith(".ics")
 
@@ -146,7 +152,9 @@ def test_each_job_run_concurrently_has_one_effect(venue_a, room_a, received):
     venue_a.pay_online = True
     venue_a.save()
     holds = [
-        _book(room_a, users[0], at("2026-12-03", f"{h}:00"), at("2026-12-03", f"{h + 1}:00"), "online")
+        _book(
+            room_a, users[0], at("2026-12-03", f"{h}:00"), at("2026-12-03", f"{h + 1}:00"), "online"
+        )
         for h in (10, 12, 14)
     ]
     done = [

@@ -46,13 +46,22 @@ def test_checkout_shows_the_quote_and_books(client, client_user, room_a):
 
 def test_checkout_of_taken_time_shows_a_message_not_a_500(client, client_user, room_a):
     services.booking_create(
-        user=UserFactory(), room=room_a, start=at(DAY, "19:00"), end=at(DAY, "20:00"),
-        payment="venue", now=NOW,
+        user=UserFactory(),
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "20:00"),
+        payment="venue",
+        now=NOW,
     )
     client.force_login(client_user)
     response = client.post(
         "/bookings/checkout/",
-        {"room": room_a.pk, "start": at(DAY, "19:00").isoformat(), "minutes": 60, "payment": "venue"},
+        {
+            "room": room_a.pk,
+            "start": at(DAY, "19:00").isoformat(),
+            "minutes": 60,
+            "payment": "venue",
+        },
     )
     assert response.status_code == 400
     assert "уже занято" in response.content.decode() or "already taken" in response.content.decode()
@@ -62,8 +71,12 @@ def test_checkout_of_taken_time_shows_a_message_not_a_500(client, client_user, r
 def test_my_bookings_detail_and_cancel(client, client_user, room_a, django_assert_max_num_queries):
     for hour in ("12:00", "15:00", "19:00"):
         services.booking_create(
-            user=client_user, room=room_a, start=at(DAY, hour), end=at(DAY, hour).replace(hour=int(hour[:2]) + 1),
-            payment="venue", now=NOW,
+            user=client_user,
+            room=room_a,
+            start=at(DAY, hour),
+            end=at(DAY, hour).replace(hour=int(hour[:2]) + 1),
+            payment="venue",
+            now=NOW,
         )
     booking = Booking.objects.order_by("start").last()
     client.force_login(client_user)
@@ -71,7 +84,10 @@ def test_my_bookings_detail_and_cancel(client, client_user, room_a, django_asser
         page = client.get("/me/bookings/")
     assert page.status_code == 200
     detail = client.get(f"/me/bookings/{booking.pk}/")
-    assert "Отменить бронь" in detail.content.decode() or "Cancel the booking" in detail.content.decode()
+    assert (
+        "Отменить бронь" in detail.content.decode()
+        or "Cancel the booking" in detail.content.decode()
+    )
     client.post(f"/me/bookings/{booking.pk}/cancel/")
     booking.refresh_from_db()
     assert booking.status == "cancelled"
@@ -79,8 +95,12 @@ def test_my_bookings_detail_and_cancel(client, client_user, room_a, django_asser
 
 def test_someone_elses_booking_pages_are_404(client, room_a):
     booking = services.booking_create(
-        user=UserFactory(), room=room_a, start=at(DAY, "19:00"), end=at(DAY, "20:00"),
-        payment="venue", now=NOW,
+        user=UserFactory(),
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "20:00"),
+        payment="venue",
+        now=NOW,
     )
     client.force_login(UserFactory())
     assert client.get(f"/me/bookings/{booking.pk}/").status_code == 404
@@ -91,8 +111,12 @@ def test_someone_elses_booking_pages_are_404(client, room_a):
 
 def test_reschedule_page_moves_the_booking(client, client_user, room_a):
     booking = services.booking_create(
-        user=client_user, room=room_a, start=at(DAY, "19:00"), end=at(DAY, "20:00"),
-        payment="venue", now=NOW,
+        user=client_user,
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "20:00"),
+        payment="venue",
+        now=NOW,
     )
     client.force_login(client_user)
     assert client.get(f"/me/bookings/{booking.pk}/reschedule/").status_code == 200

@@ -26,8 +26,12 @@ def _api(user):
 @pytest.fixture
 def booking(room_a, client_user):
     return services.booking_create(
-        user=client_user, room=room_a, start=at(DAY, "19:00"), end=at(DAY, "21:00"),
-        payment="venue", now=NOW,
+        user=client_user,
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "21:00"),
+        payment="venue",
+        now=NOW,
     )
 
 
@@ -36,8 +40,12 @@ def request_booking(room_a, client_user):
     room_a.venue.booking_mode = "request"
     room_a.venue.save()
     return services.booking_create(
-        user=client_user, room=room_a, start=at(DAY, "10:00"), end=at(DAY, "12:00"),
-        payment="venue", now=NOW,
+        user=client_user,
+        room=room_a,
+        start=at(DAY, "10:00"),
+        end=at(DAY, "12:00"),
+        payment="venue",
+        now=NOW,
     )
 
 
@@ -93,19 +101,30 @@ def test_manual_booking_and_block_take_time(owner_a, room_a):
     assert manual.json()["kind"] == "manual" and manual.json()["price"] == "1800.00"
     block = api.post(
         "/api/v1/partner/blocks/",
-        {"room": room_a.pk, "start": at(DAY, "12:00").isoformat(), "end": at(DAY, "14:30").isoformat(), "note": "ремонт"},
+        {
+            "room": room_a.pk,
+            "start": at(DAY, "12:00").isoformat(),
+            "end": at(DAY, "14:30").isoformat(),
+            "note": "ремонт",
+        },
         format="json",
     )
     assert block.status_code == 201
     slots = {
         s["start"][11:16]: s["status"]
-        for s in APIClient().get(f"/api/v1/rooms/{room_a.pk}/availability/", {"date": DAY}).json()["slots"]
+        for s in APIClient()
+        .get(f"/api/v1/rooms/{room_a.pk}/availability/", {"date": DAY})
+        .json()["slots"]
     }
     assert slots["12:00"] == slots["14:00"] == slots["15:00"] == slots["16:00"] == "busy"
     assert slots["11:00"] == slots["17:00"] == "free"
     clash = api.post(
         "/api/v1/partner/blocks/",
-        {"room": room_a.pk, "start": at(DAY, "16:00").isoformat(), "end": at(DAY, "18:00").isoformat()},
+        {
+            "room": room_a.pk,
+            "start": at(DAY, "16:00").isoformat(),
+            "end": at(DAY, "18:00").isoformat(),
+        },
         format="json",
     )
     assert clash.status_code == 409
@@ -147,7 +166,9 @@ def test_a_client_is_not_a_partner(client_api, booking):
 # --- Pages -----------------------------------------------------------------------------------
 
 
-def test_calendar_page_shows_the_day_and_acts(client, owner_a, booking, venue_a, django_assert_max_num_queries):
+def test_calendar_page_shows_the_day_and_acts(
+    client, owner_a, booking, venue_a, django_assert_max_num_queries
+):
     client.force_login(owner_a)
     url = f"/dashboard/venues/{venue_a.pk}/calendar/?date={DAY}"
     with django_assert_max_num_queries(20):
@@ -168,11 +189,23 @@ def test_calendar_forms_add_a_manual_booking_and_a_block(client, owner_a, room_a
     client.force_login(owner_a)
     client.post(
         f"/dashboard/venues/{venue_a.pk}/bookings/new/",
-        {"room": room_a.pk, "date": DAY, "start_time": "23:00", "end_time": "01:00", "client_name": "Пётр"},
+        {
+            "room": room_a.pk,
+            "date": DAY,
+            "start_time": "23:00",
+            "end_time": "01:00",
+            "client_name": "Пётр",
+        },
     )
     client.post(
         f"/dashboard/venues/{venue_a.pk}/blocks/new/",
-        {"room": room_a.pk, "date": DAY, "start_time": "10:00", "end_time": "12:00", "note": "уборка"},
+        {
+            "room": room_a.pk,
+            "date": DAY,
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "note": "уборка",
+        },
     )
     manual = Booking.objects.get(kind="manual")
     assert manual.end - manual.start == timedelta(hours=2)
@@ -182,11 +215,17 @@ def test_calendar_forms_add_a_manual_booking_and_a_block(client, owner_a, room_a
 def test_another_organisation_gets_404_on_pages(client, owner_b, booking, venue_a, room_a):
     client.force_login(owner_b)
     assert client.get(f"/dashboard/venues/{venue_a.pk}/calendar/").status_code == 404
-    assert client.post(f"/dashboard/venues/{venue_a.pk}/bookings/{booking.pk}/cancel/").status_code == 404
-    assert client.post(
-        f"/dashboard/venues/{venue_a.pk}/blocks/new/",
-        {"room": room_a.pk, "date": DAY, "start_time": "10:00", "end_time": "12:00"},
-    ).status_code == 404
+    assert (
+        client.post(f"/dashboard/venues/{venue_a.pk}/bookings/{booking.pk}/cancel/").status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/dashboard/venues/{venue_a.pk}/blocks/new/",
+            {"room": room_a.pk, "date": DAY, "start_time": "10:00", "end_time": "12:00"},
+        ).status_code
+        == 404
+    )
     assert client.post(f"/dashboard/venues/{venue_a.pk}/rooms/{room_a.pk}/feed/").status_code == 404
     booking.refresh_from_db()
     assert booking.status == "confirmed"

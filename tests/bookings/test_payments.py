@@ -77,7 +77,12 @@ def test_a_bad_signature_is_rejected_and_logged(api_client, hold, caplog):
     tampered = json.loads(body)
     tampered["status"] = "succeeded"
     tampered["amount"] = "1.00"
-    assert _post(api_client, json.dumps(tampered).encode(), _signed(hold.payments.get())[1]).status_code == 400
+    assert (
+        _post(
+            api_client, json.dumps(tampered).encode(), _signed(hold.payments.get())[1]
+        ).status_code
+        == 400
+    )
     assert _post(api_client, body, "").status_code == 400
 
 

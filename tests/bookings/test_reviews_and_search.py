@@ -19,8 +19,12 @@ DAY = "2026-12-02"
 @pytest.fixture
 def completed(room_a, client_user):
     booking = services.booking_create(
-        user=client_user, room=room_a, start=at(DAY, "19:00"), end=at(DAY, "21:00"),
-        payment="venue", now=NOW,
+        user=client_user,
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "21:00"),
+        payment="venue",
+        now=NOW,
     )
     services.bookings_complete(now=at(DAY, "21:00"))
     booking.refresh_from_db()
@@ -50,20 +54,34 @@ def test_a_rating_outside_1_to_5_is_refused(client_api, completed, rating):
 
 def test_no_review_before_the_session_or_of_someone_elses(client_api, room_a, client_user):
     booking = services.booking_create(
-        user=client_user, room=room_a, start=at(DAY, "19:00"), end=at(DAY, "21:00"),
-        payment="venue", now=NOW,
+        user=client_user,
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "21:00"),
+        payment="venue",
+        now=NOW,
     )
-    assert client_api.post(
-        f"/api/v1/bookings/{booking.pk}/review/", {"rating": 5}, format="json"
-    ).status_code == 400
+    assert (
+        client_api.post(
+            f"/api/v1/bookings/{booking.pk}/review/", {"rating": 5}, format="json"
+        ).status_code
+        == 400
+    )
     other = services.booking_create(
-        user=UserFactory(), room=room_a, start=at(DAY, "12:00"), end=at(DAY, "13:00"),
-        payment="venue", now=NOW,
+        user=UserFactory(),
+        room=room_a,
+        start=at(DAY, "12:00"),
+        end=at(DAY, "13:00"),
+        payment="venue",
+        now=NOW,
     )
     services.bookings_complete(now=at(DAY, "22:00"))
-    assert client_api.post(
-        f"/api/v1/bookings/{other.pk}/review/", {"rating": 5}, format="json"
-    ).status_code == 404
+    assert (
+        client_api.post(
+            f"/api/v1/bookings/{other.pk}/review/", {"rating": 5}, format="json"
+        ).status_code
+        == 404
+    )
 
 
 def test_rooms_free_between_finds_rooms_with_enough_consecutive_free_time(venue_a, client_user):
@@ -74,15 +92,23 @@ def test_rooms_free_between_finds_rooms_with_enough_consecutive_free_time(venue_
         price_every_day(room)
     day = dt.date(2026, 12, 2)
     services.booking_create(
-        user=client_user, room=busy, start=at(DAY, "18:00"), end=at(DAY, "23:00"),
-        payment="venue", now=NOW,
+        user=client_user,
+        room=busy,
+        start=at(DAY, "18:00"),
+        end=at(DAY, "23:00"),
+        payment="venue",
+        now=NOW,
     )
     # Patchy has single free hours between bookings: not 2 hours in a row.
     for hour in ("19:00", "21:00"):
         start = at(DAY, hour)
         services.booking_create(
-            user=client_user, room=patchy, start=start, end=start + dt.timedelta(hours=1),
-            payment="venue", now=NOW,
+            user=client_user,
+            room=patchy,
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            payment="venue",
+            now=NOW,
         )
     rooms = Room.objects.filter(venue=venue_a)
     found = selectors.rooms_free_between(
