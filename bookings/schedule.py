@@ -18,9 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 
 from bookings.models import Booking
 from core.money import money
@@ -60,26 +62,61 @@ def _band_matches(price: Price, minute: int) -> bool:
 
 
 class ScheduleData:
-    """Everything the engine needs for some rooms over some dates, loaded in a few queries."""
+    """Everything the engine needs for some rooms over some dates, loaded in one query.
+
+    This runs on every availability page and every booking, so the four small tables are read
+    in a single round trip (UNION ALL of typed columns) instead of four ORM queries.
+    """
 
     def __init__(self, rooms: Iterable[Room], first: date, last: date) -> None:
         self.rooms = {room.pk: room for room in rooms}
-        venue_ids = {room.venue_id for room in self.rooms.values()}
-        self.hours: dict[int, dict[int, OpeningHours]] = defaultdict(dict)
-        for row in OpeningHours.objects.filter(venue_id__in=venue_ids):
-            self.hours[row.venue_id][row.weekday] = row
-        self.exceptions: dict[tuple[int, date], ScheduleException] = {
-            (row.venue_id, row.date): row
-            for row in ScheduleException.objects.filter(
-                venue_id__in=venue_ids, date__range=(first, last)
-            )
-        }
-        self.holidays = set(
-            Holiday.objects.filter(date__range=(first, last)).values_list("date", flat=True)
-        )
-        self.prices: dict[int, list[Price]] = defaultdict(list)
-        for price in Price.objects.filter(room_id__in=self.rooms).order_by("pk"):
-            self.prices[price.room_id].append(price)
+        venue_ids = sorted({room.venue_id for room in self.rooms.values()})
+        room_ids = sorted(self.rooms)
+        self.hours: dict[int, dict[int, SimpleNamespace]] = defaultdict(dict)
+        self.exceptions: dict[tuple[int, date], SimpleNamespace] = {}
+        self.holidays: set[date] = set()
+        self.prices: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        sql = f"""
+            SELECT 'h', venue_id, weekday, opens, closes, NULL::date, NULL::date,
+                   NULL::numeric, NULL::boolean, NULL::text, id
+              FROM {OpeningHours._meta.db_table} WHERE venue_id = ANY(%s)
+            UNION ALL
+            SELECT 'x', venue_id, NULL, opens, closes, date, NULL, NULL, is_closed, NULL, id
+              FROM {ScheduleException._meta.db_table}
+             WHERE venue_id = ANY(%s) AND date BETWEEN %s AND %s
+            UNION ALL
+            SELECT 'd', NULL, NULL, NULL, NULL, date, NULL, NULL, NULL, NULL, id
+              FROM {Holiday._meta.db_table} WHERE date BETWEEN %s AND %s
+            UNION ALL
+            SELECT 'p', room_id, NULL, starts, ends, valid_from, valid_until, price_per_hour,
+                   NULL, day_type, id
+              FROM {Price._meta.db_table} WHERE room_id = ANY(%s)
+            ORDER BY 11
+        """  # noqa: S608 - table names come from our models, values are parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [venue_ids, venue_ids, first, last, first, last, room_ids])
+            rows = cursor.fetchall()
+        for kind, owner, weekday, opens, closes, day, until, amount, closed, day_kind, pk in rows:
+            if kind == "h":
+                self.hours[owner][weekday] = SimpleNamespace(opens=opens, closes=closes)
+            elif kind == "x":
+                self.exceptions[(owner, day)] = SimpleNamespace(
+                    is_closed=closed, opens=opens, closes=closes
+                )
+            elif kind == "d":
+                self.holidays.add(day)
+            else:
+                self.prices[owner].append(
+                    SimpleNamespace(
+                        pk=pk,
+                        day_type=day_kind,
+                        starts=opens,
+                        ends=closes,
+                        valid_from=day,
+                        valid_until=until,
+                        price_per_hour=amount,
+                    )
+                )
 
     def opening(self, room: Room, day: date) -> tuple[time, time] | None:
         exception = self.exceptions.get((room.venue_id, day))
@@ -88,16 +125,23 @@ class ScheduleData:
         row = self.hours[room.venue_id].get(day.weekday())
         return (row.opens, row.closes) if row else None
 
-    def price_for(self, room: Room, day: date, minute: int) -> Decimal | None:
+    def day_prices(self, room: Room, day: date) -> list:
+        """The room's prices that apply on business day `day` (its day type, valid then)."""
         kind = day_type(day, self.holidays)
-        matching = [
+        return [
             p
             for p in self.prices[room.pk]
             if p.day_type == kind
             and (p.valid_from is None or p.valid_from <= day)
             and (p.valid_until is None or day <= p.valid_until)
-            and _band_matches(p, minute)
         ]
+
+    def price_for(
+        self, room: Room, day: date, minute: int, candidates: list | None = None
+    ) -> Decimal | None:
+        if candidates is None:
+            candidates = self.day_prices(room, day)
+        matching = [p for p in candidates if _band_matches(p, minute)]
         if not matching:
             return None
         # A dated price (a season, a promotion) wins over the open-ended one.
@@ -115,12 +159,13 @@ class ScheduleData:
         first = datetime.combine(day, opens, tzinfo=zone).astimezone(UTC)
         last = datetime.combine(close_day, closes, tzinfo=zone).astimezone(UTC)
         step = timedelta(minutes=room.slot_minutes)
+        candidates = self.day_prices(room, day)
         slots = []
         start = first
         while start + step <= last:
             local = start.astimezone(zone)
             minute = (local.date() - day).days * DAY + local.hour * 60 + local.minute
-            price = self.price_for(room, day, minute)
+            price = self.price_for(room, day, minute, candidates)
             slots.append(
                 Slot(start, start + step, day, price, FREE if price is not None else CLOSED)
             )

@@ -210,12 +210,28 @@ def interval_slots(
     data = ScheduleData([room], first_day, last_day)
     by_start: dict[datetime, Slot] = {}
     all_slots: list[Slot] = []
-    day = first_day
-    while day <= last_day:
+
+    def add_day(day: date) -> None:
         for slot in data.day_slots(room, day):
             by_start[slot.start] = slot
             all_slots.append(slot)
-        day += timedelta(days=1)
+
+    def covered() -> bool:
+        moment = start
+        while moment < end and moment in by_start:
+            moment = by_start[moment].end
+        return moment == end
+
+    # Usually the start's own business day holds the whole booking; the day before (an
+    # after-midnight start) and the days after (a 24-hour venue) are built only when needed.
+    start_day = start.astimezone(zone).date()
+    add_day(start_day)
+    if not covered():
+        day = first_day
+        while day <= last_day:
+            if day != start_day:
+                add_day(day)
+            day += timedelta(days=1)
 
     def off_grid(moment: datetime) -> bool:
         return any(s.start < moment < s.end for s in all_slots)

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each prints its figures; record them in docs/benchmarks.md."""
