@@ -400,3 +400,26 @@ def test_reschedule_onto_taken_time_is_409(client_api, room_a):
     )
     assert response.status_code == 409
     assert Booking.objects.get(pk=first).start == at(DAY, "19:00")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/bookings/99999999999999999999999/",
+        "/api/v1/rooms/99999999999999999999999/availability/?date=2026-12-02",
+        "/api/v1/rooms/99999999999999999999999/reviews/",
+    ],
+)
+def test_ids_out_of_range_are_404_not_500(client_api, url):
+    assert client_api.get(url).status_code == 404
+
+
+def test_cancelling_an_id_out_of_range_is_404(client_api):
+    assert client_api.post("/api/v1/bookings/99999999999999999999999/cancel/").status_code == 404
+
+
+def test_a_body_that_is_not_an_object_is_a_400(client_api):
+    response = client_api.post("/api/v1/bookings/", [1, 2], format="json")
+    assert response.status_code == 400
+    response = client_api.post("/api/v1/bookings/quote/", "nonsense", format="json")
+    assert response.status_code == 400
