@@ -110,7 +110,7 @@ class AvailabilityView(APIView):
 
     permission_classes = [AllowAny]
 
-    class OutputSerializer(serializers.Serializer):
+    class AvailabilityOutputSerializer(serializers.Serializer):
         date = serializers.DateField()
         timezone = serializers.CharField()
         slots = inline_serializer(
@@ -126,7 +126,7 @@ class AvailabilityView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("date", OpenApiTypes.DATE, required=True)],
-        responses=OutputSerializer,
+        responses=AvailabilityOutputSerializer,
         auth=[],
     )
     def get(self, request: Request, room_id: int) -> Response:
@@ -183,7 +183,7 @@ class QuoteView(APIView):
 
     permission_classes = [AllowAny]
 
-    class OutputSerializer(serializers.Serializer):
+    class QuoteOutputSerializer(serializers.Serializer):
         price = serializers.DecimalField(max_digits=12, decimal_places=2)
         money_due = serializers.DecimalField(max_digits=12, decimal_places=2)
         slots = inline_serializer(
@@ -200,7 +200,7 @@ class QuoteView(APIView):
             {"free_until": serializers.DateTimeField(), "fee_percent": serializers.IntegerField()},
         )
 
-    @extend_schema(request=IntervalInput, responses=OutputSerializer, auth=[])
+    @extend_schema(request=IntervalInput, responses=QuoteOutputSerializer, auth=[])
     def post(self, request: Request) -> Response:
         room, start, end, _values = _interval(request)
         quote = selectors.booking_quote(room=room, start=start, end=end)
@@ -236,15 +236,17 @@ class BookingCreateView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(IntervalInput):
+    class BookingCreateInputSerializer(IntervalInput):
         payment = serializers.ChoiceField(choices=Booking.Payment.choices)
 
     @extend_schema(
-        request=InputSerializer, responses={201: BookingOutput}, parameters=[IDEMPOTENCY]
+        request=BookingCreateInputSerializer,
+        responses={201: BookingOutput},
+        parameters=[IDEMPOTENCY],
     )
     @idempotent
     def post(self, request: Request) -> Response:
-        room, start, end, values = _interval(request, self.InputSerializer)
+        room, start, end, values = _interval(request, self.BookingCreateInputSerializer)
         booking = services.booking_create(
             user=request.user, room=room, start=start, end=end, payment=values["payment"]
         )
@@ -282,14 +284,14 @@ class BookingRescheduleView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class RescheduleInputSerializer(serializers.Serializer):
         start = serializers.CharField(max_length=40)
         end = serializers.CharField(max_length=40)
 
-    @extend_schema(request=InputSerializer, responses=BookingOutput)
+    @extend_schema(request=RescheduleInputSerializer, responses=BookingOutput)
     def post(self, request: Request, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.RescheduleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         start = _moment(data.validated_data["start"], booking.room, "start")
         end = _moment(data.validated_data["end"], booking.room, "end")
@@ -357,26 +359,26 @@ class ReviewCreateView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(serializers.Serializer):
+    class ReviewInputSerializer(serializers.Serializer):
         rating = serializers.IntegerField(min_value=1, max_value=5)
         comment = serializers.CharField(max_length=2000, allow_blank=True, required=False)
 
-    class OutputSerializer(serializers.Serializer):
+    class ReviewOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
         room = serializers.IntegerField(source="room_id")
         rating = serializers.IntegerField()
         comment = serializers.CharField()
         created_at = serializers.DateTimeField()
 
-    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewOutputSerializer})
     def post(self, request: Request, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         review = services.review_create(
             user=request.user, booking_id=booking.pk, **data.validated_data
         )
-        return Response(self.OutputSerializer(review).data, status=201)
+        return Response(self.ReviewOutputSerializer(review).data, status=201)
 
 
 class RoomReviewsView(APIView):
@@ -505,12 +507,12 @@ class PartnerBlockCreateView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class InputSerializer(IntervalInput):
+    class BlockInputSerializer(IntervalInput):
         note = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
-    @extend_schema(request=InputSerializer, responses={201: BookingOutput})
+    @extend_schema(request=BlockInputSerializer, responses={201: BookingOutput})
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.BlockInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         room = room_for_member(user=request.user, room_id=values["room"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -89,7 +88,3 @@ def booking_message(booking: Booking, kind: str) -> EmailMultiAlternatives:
         "text/calendar",
     )
     return message
-
-
-def local(moment: datetime, booking: Booking) -> datetime:
-    return moment.astimezone(ZoneInfo(booking.room.venue.timezone))

@@ -127,3 +127,13 @@ def test_reschedule_page_moves_the_booking(client, client_user, room_a):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.start == at(DAY, "21:00") and str(booking.price) == "1800.00"
+
+
+def test_template_tags_render_the_picker_and_reviews_for_other_pages(room_a):
+    from django.template import Context, Template
+
+    html = Template(
+        "{% load bookings_tags %}{% availability_picker room %}{% reviews_block venue=room.venue %}"
+    ).render(Context({"room": room_a}))
+    assert f'id="availability-{room_a.pk}"' in html
+    assert "900 ₽" in html
