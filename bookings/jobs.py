@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bookings import services
+from core.idempotency import idempotency_keys_clear
 from core.jobs import crontab, register
 
 
@@ -42,3 +43,12 @@ def complete(*, now: datetime) -> str:
 )
 def send_reminders(*, now: datetime) -> str:
     return f"sent {services.reminders_send(now=now)} reminders"
+
+
+@register(
+    "idempotency_keys_clear",
+    every=crontab(hour=4, minute=7),
+    description="Forget Idempotency-Key answers older than 48 hours",
+)
+def clear_idempotency_keys(*, now: datetime) -> str:
+    return f"deleted {idempotency_keys_clear(now=now)} idempotency keys"

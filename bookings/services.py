@@ -287,7 +287,9 @@ def booking_cancel(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         booking = _lock(booking_id)
-        if booking.status not in CANCELLABLE or booking.start <= now:
+        # A block (maintenance) can be lifted until it ends; a booking only before it starts.
+        deadline = booking.end if booking.kind == Booking.Kind.BLOCK else booking.start
+        if booking.status not in CANCELLABLE or deadline <= now:
             raise Conflict(_("This booking can no longer be cancelled."), code="not_cancellable")
         booking.cancellation_fee = (
             Decimal("0.00") if by_venue else selectors.cancellation_fee(booking, now=now)

@@ -106,3 +106,13 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [lock])
 
     return wrapper
+
+
+def idempotency_keys_clear(*, now, older_than_hours: int = 48) -> int:
+    """Forget stored answers older than `older_than_hours` (clients retry within minutes)."""
+    from datetime import timedelta
+
+    deleted, _details = IdempotencyKey.objects.filter(
+        created_at__lt=now - timedelta(hours=older_than_hours)
+    ).delete()
+    return deleted

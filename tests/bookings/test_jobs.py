@@ -185,3 +185,28 @@ def test_each_job_run_concurrently_has_one_effect(venue_a, room_a, received):
         assert received.count((signals.booking_completed, booking.pk)) == 1
     assert Booking.objects.filter(status="expired").count() == 3
     assert Booking.objects.filter(reminder_sent_at__isnull=False).count() == 2
+
+
+@pytest.mark.django_db
+def test_old_idempotency_keys_are_forgotten(client_user):
+    from django.utils import timezone
+
+    from core.models import IdempotencyKey
+
+    old = IdempotencyKey.objects.create(
+        user=client_user, key="old", fingerprint="x", response_status=201
+    )
+    IdempotencyKey.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=3))
+    IdempotencyKey.objects.create(user=client_user, key="new", fingerprint="x", response_status=201)
+    assert jobs.run("idempotency_keys_clear", now=timezone.now()) == "deleted 1 idempotency keys"
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+@pytest.mark.django_db
+def test_a_block_can_be_lifted_while_it_runs(owner_a, room_a):
+    block = services.block_create(
+        actor=owner_a, room=room_a, start=at(DAY, "10:00"), end=at(DAY, "14:00"), note="ремонт"
+    )
+    services.booking_cancel(booking_id=block.pk, actor=owner_a, by_venue=True, now=at(DAY, "11:00"))
+    block.refresh_from_db()
+    assert block.status == "cancelled"
