@@ -35,7 +35,8 @@ def _day(request: HttpRequest, room: Room) -> date:
 
 def _moment(value: str, room: Room) -> datetime | None:
     try:
-        parsed = parse_datetime((value or "").strip())
+        # A "+" of an offset typed into a URL by hand arrives as a space.
+        parsed = parse_datetime((value or "").strip().replace(" ", "+"))
     except ValueError:
         return None
     if parsed is None:
