@@ -28,6 +28,7 @@ def test_each_booking_email_has_text_html_and_the_event(room_a, client_user, kin
     assert "19:00–21:00" in message.body  # shown in the venue's time zone
     assert message.alternatives[0][1] == "text/html"
     name, content, mimetype = message.attachments[0]
+    assert name.endswith(".ics")
     assert mimetype == "text/calendar"
     event = next(iter(Calendar.from_ical(content).walk("VEVENT")))
     assert event.decoded("dtstart") == at("2026-12-02", "19:00")
