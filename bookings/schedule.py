@@ -13,6 +13,7 @@ no band is closed. Price of a slot = price per hour × slot minutes / 60.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -208,6 +209,10 @@ def with_status(
     """Mark slots busy (taken, buffer included) or closed (unpriced, past, beyond the horizon)."""
     earliest, last_date = bookable_window(room, now)
     buffer = timedelta(minutes=room.buffer_minutes)
+    # A room's occupied intervals never overlap (the exclusion constraint), so sorted by start
+    # they are sorted by end too: the one that could touch a slot is found by bisection.
+    busy = sorted(busy)
+    untils = [b_until for _b_start, b_until in busy]
     result = []
     for slot in slots:
         status = slot.status
@@ -215,10 +220,10 @@ def with_status(
             status = CLOSED
         # A booking of this slot would keep the room until end + buffer: it must not touch
         # anything already there.
-        if status == FREE and any(
-            b_start < slot.end + buffer and b_until > slot.start for b_start, b_until in busy
-        ):
-            status = BUSY
+        if status == FREE:
+            i = bisect_right(untils, slot.start)
+            if i < len(busy) and busy[i][0] < slot.end + buffer:
+                status = BUSY
         result.append(
             Slot(slot.start, slot.end, slot.business_date, slot.price, status)
             if status != slot.status
