@@ -137,3 +137,48 @@ def test_template_tags_render_the_picker_and_reviews_for_other_pages(room_a):
     ).render(Context({"room": room_a}))
     assert f'id="availability-{room_a.pk}"' in html
     assert "900 ₽" in html
+
+
+def test_online_checkout_sends_the_client_to_the_payment_page_then_confirms(
+    client, client_user, room_a
+):
+    room_a.venue.pay_online = True
+    room_a.venue.save()
+    client.force_login(client_user)
+    response = client.post(
+        "/bookings/checkout/",
+        {
+            "room": room_a.pk,
+            "start": at(DAY, "19:00").isoformat(),
+            "minutes": 60,
+            "payment": "online",
+        },
+    )
+    booking = Booking.objects.get()
+    assert booking.status == "hold"
+    payment = booking.payments.get()
+    assert response["Location"] == f"/payments/test/{payment.pk}/"
+    client.post(response["Location"], {"outcome": "succeeded"})
+    booking.refresh_from_db()
+    assert booking.status == "confirmed" and booking.paid_at is not None
+
+
+def test_admin_lists_and_shows_bookings_with_their_history(client, staff_user, room_a, client_user):
+    booking = services.booking_create(
+        user=client_user,
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "20:00"),
+        payment="venue",
+        now=NOW,
+    )
+    services.booking_cancel(booking_id=booking.pk, actor=client_user, now=NOW)
+    client.force_login(staff_user)
+    listing = client.get("/admin/bookings/booking/?status__exact=cancelled")
+    assert (
+        listing.status_code == 200
+        and f"/admin/bookings/booking/{booking.pk}/" in listing.content.decode()
+    )
+    detail = client.get(f"/admin/bookings/booking/{booking.pk}/change/")
+    assert detail.status_code == 200
+    assert "cancel" in detail.content.decode()

@@ -239,3 +239,24 @@ def test_the_room_feed_is_secret_and_lists_bookings(client, owner_a, booking, ro
     assert client.get("/calendar/rooms/not-the-token.ics").status_code == 404
     services.room_feed_regenerate(room=room_a, actor=owner_a)
     assert client.get(f"/calendar/rooms/{feed.token}.ics").status_code == 404
+
+
+def test_request_with_online_payment_is_paid_after_the_venue_confirms(owner_a, room_a, client_user):
+    venue = room_a.venue
+    venue.booking_mode = "request"
+    venue.pay_online = True
+    venue.save()
+    booking = services.booking_create(
+        user=client_user,
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "20:00"),
+        payment="online",
+        now=NOW,
+    )
+    assert booking.status == "requested"
+    _api(owner_a).post(f"/api/v1/partner/bookings/{booking.pk}/confirm/")
+    payment = services.payment_start(booking_id=booking.pk, user=client_user)
+    services.test_payment_complete(payment_id=payment.pk, user=client_user, outcome="succeeded")
+    booking.refresh_from_db()
+    assert booking.status == "confirmed" and booking.paid_at is not None
