@@ -210,3 +210,21 @@ def test_a_block_can_be_lifted_while_it_runs(owner_a, room_a):
     services.booking_cancel(booking_id=block.pk, actor=owner_a, by_venue=True, now=at(DAY, "11:00"))
     block.refresh_from_db()
     assert block.status == "cancelled"
+
+
+@pytest.mark.django_db
+def test_signals_are_sent_after_commit_with_the_booking_id(
+    room_a, client_user, owner_a, received, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        booking = _book(room_a, client_user, at(DAY, "19:00"), at(DAY, "21:00"))
+    assert received == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert (signals.booking_confirmed, booking.pk) in received
+    with django_capture_on_commit_callbacks(execute=True):
+        services.booking_mark_no_show(booking_id=booking.pk, actor=owner_a, now=at(DAY, "19:30"))
+        other = _book(room_a, client_user, at(DAY, "12:00"), at(DAY, "13:00"))
+        services.booking_cancel(booking_id=other.pk, actor=client_user, now=NOW)
+    assert (signals.booking_no_show, booking.pk) in received
+    assert (signals.booking_cancelled, other.pk) in received
