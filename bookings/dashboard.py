@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import selectors, services
+from bookings.schedule import ScheduleData
 from core.errors import ApplicationError, NotFound, PermissionDenied
 from venues.models import Venue
 from venues.selectors import room_for_member, venue_for_member
@@ -64,13 +65,22 @@ def calendar(request: HttpRequest, venue_id: int) -> HttpResponse:
     first = datetime.combine(days[0], time(0), tzinfo=zone)
     last = datetime.combine(days[-1] + timedelta(days=1), time(6), tzinfo=zone)
     rows = list(selectors.venue_bookings(venue, first=first, last=last, room_id=room_id or None))
+    # A booking at 01:00 after a 10:00–02:00 opening belongs to the opening's day.
+    schedule = ScheduleData(rooms, days[0] - timedelta(days=1), days[-1]) if rooms else None
+
+    def business_date(booking) -> date:
+        local = booking.start.astimezone(zone)
+        if schedule is not None:
+            hours = schedule.opening(booking.room, local.date() - timedelta(days=1))
+            if hours and hours[1] <= hours[0] and local.time() < hours[1]:
+                return local.date() - timedelta(days=1)
+        return local.date()
+
     grid = []
     for d in days:
         columns = []
         for room in shown_rooms:
-            items = [
-                b for b in rows if b.room_id == room.pk and b.start.astimezone(zone).date() == d
-            ]
+            items = [b for b in rows if b.room_id == room.pk and business_date(b) == d]
             columns.append({"room": room, "bookings": items})
         grid.append({"day": d, "columns": columns})
     step = timedelta(days=7 if view == "week" else 1)

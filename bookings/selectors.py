@@ -377,13 +377,13 @@ def venue_bookings(
     rows = Booking.objects.filter(room__venue=venue, start__lt=last, end__gt=first)
     if room_id:
         rows = rows.filter(room_id=room_id)
-    return rows.select_related("room", "user").order_by("start", "room__name")
+    return rows.select_related("room", "room__venue", "user").order_by("start", "room__name")
 
 
 def venue_requests(venue: Venue) -> QuerySet[Booking]:
     return (
         Booking.objects.filter(room__venue=venue, status=Booking.Status.REQUESTED)
-        .select_related("room", "user")
+        .select_related("room", "room__venue", "user")
         .order_by("start")
     )
 

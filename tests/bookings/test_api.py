@@ -423,3 +423,27 @@ def test_a_body_that_is_not_an_object_is_a_400(client_api):
     assert response.status_code == 400
     response = client_api.post("/api/v1/bookings/quote/", "nonsense", format="json")
     assert response.status_code == 400
+
+
+def test_list_endpoints_do_not_grow_queries_with_rows(
+    client_api, room_a, client_user, owner_a, django_assert_max_num_queries
+):
+    from bookings import services as booking_services
+
+    for hour in range(10, 22, 2):
+        start = at(DAY, f"{hour}:00")
+        booking_services.booking_create(
+            user=client_user,
+            room=room_a,
+            start=start,
+            end=start + dt.timedelta(hours=1),
+            payment="venue",
+            now=NOW,
+        )
+    with django_assert_max_num_queries(3):
+        assert len(client_api.get("/api/v1/me/bookings/").json()) == 6
+    partner = APIClient()
+    partner.force_authenticate(owner_a)
+    with django_assert_max_num_queries(6):
+        response = partner.get("/api/v1/partner/bookings/", {"venue": room_a.venue_id, "from": DAY})
+    assert len(response.json()) == 6

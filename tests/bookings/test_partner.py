@@ -260,3 +260,21 @@ def test_request_with_online_payment_is_paid_after_the_venue_confirms(owner_a, r
     services.test_payment_complete(payment_id=payment.pk, user=client_user, outcome="succeeded")
     booking.refresh_from_db()
     assert booking.status == "confirmed" and booking.paid_at is not None
+
+
+def test_the_calendar_shows_an_after_midnight_booking_on_its_opening_day(
+    client, owner_a, room_a, venue_a, client_user
+):
+    services.booking_create(
+        user=client_user,
+        room=room_a,
+        start=at("2026-12-03", "00:00"),
+        end=at("2026-12-03", "02:00"),
+        payment="venue",
+        now=NOW,
+    )
+    client.force_login(owner_a)
+    wednesday = client.get(f"/dashboard/venues/{venue_a.pk}/calendar/?date=2026-12-02")
+    thursday = client.get(f"/dashboard/venues/{venue_a.pk}/calendar/?date=2026-12-03")
+    assert "00:00–02:00" in wednesday.content.decode()
+    assert "00:00–02:00" not in thursday.content.decode()
