@@ -183,15 +183,25 @@ def bookable_window(room: Room, now: datetime) -> tuple[datetime, date]:
 
 
 def occupied_intervals(
-    room_ids: Iterable[int], start: datetime, end: datetime, *, exclude: int | None = None
+    room_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    *,
+    exclude: int | None = None,
+    now: datetime | None = None,
 ) -> dict[int, list[tuple[datetime, datetime]]]:
-    """Active bookings and blocks of the rooms that touch [start, end), as (start, occupied)."""
+    """Active bookings and blocks of the rooms that touch [start, end), as (start, occupied).
+
+    With `now`, a hold whose payment time is over counts as free even before the expiry job
+    has run (booking it expires the stale hold first)."""
     rows = Booking.objects.filter(
         room_id__in=list(room_ids),
         status__in=Booking.ACTIVE,
         start__lt=end,
         occupied_until__gt=start,
     )
+    if now is not None:
+        rows = rows.exclude(status=Booking.Status.HOLD, hold_expires_at__lte=now)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)
     result: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)

@@ -64,6 +64,7 @@ def room_day_slots(
         slots[0].start,
         slots[-1].end + timedelta(minutes=room.buffer_minutes),
         exclude=exclude,
+        now=now,
     )
     return with_status(room, slots, busy.get(room.pk, []), now)
 
@@ -99,7 +100,7 @@ def room_availability_range(
         return {day: [] for day in days}
     ends = [s.end for slots in raw.values() for s in slots]
     busy = occupied_intervals(
-        [room.pk], min(starts), max(ends) + timedelta(minutes=room.buffer_minutes)
+        [room.pk], min(starts), max(ends) + timedelta(minutes=room.buffer_minutes), now=now
     ).get(room.pk, [])
     return {day: with_status(room, slots, busy, now) for day, slots in raw.items()}
 
@@ -131,6 +132,7 @@ def rooms_free_between(
         [room.pk for room in rooms],
         min(s.start for s in all_slots),
         max(s.end for s in all_slots) + timedelta(hours=4),
+        now=now,
     )
     matching = []
     for room in rooms:
@@ -272,6 +274,7 @@ def interval_slots(
             start,
             end + timedelta(minutes=room.buffer_minutes),
             exclude=exclude_booking,
+            now=now,
         )
         if busy.get(room.pk):
             raise Conflict(_("This time is already taken. Please choose another slot."))

@@ -164,7 +164,8 @@ def booking_create(
         booking.respond_by = min(
             now + timedelta(hours=settings.BOOKINGS_REQUEST_TIMEOUT_HOURS), quote.start
         )
-    try:
+
+    def write() -> None:
         with transaction.atomic(durable=True):
             _lock_room_time(room.pk)
             booking.save()
@@ -180,11 +181,45 @@ def booking_create(
             if status != Status.HOLD:
                 kind = "confirmed" if status == Status.CONFIRMED else "requested"
                 _email_after_commit(booking, kind)
-    except IntegrityError as error:
-        if _is_overlap(error):
-            raise _taken() from None
-        raise
+
+    _insert(booking, write, now=now)
     return booking
+
+
+def _insert(booking: Booking, write, *, now: datetime) -> None:
+    """Run `write` (which inserts `booking`); a clash with another booking is a 409, unless the
+    only thing in the way is a hold whose payment time is over: that one is expired (as the
+    job would) and the insert tried once more."""
+    for attempt in range(2):
+        try:
+            write()
+            return
+        except IntegrityError as error:
+            booking.pk = None
+            if not _is_overlap(error):
+                raise
+            if attempt or not _expire_stale_holds(
+                room_id=booking.room_id, start=booking.start, until=booking.occupied_until, now=now
+            ):
+                raise _taken() from None
+
+
+def _expire_stale_holds(*, room_id: int, start: datetime, until: datetime, now: datetime) -> int:
+    with transaction.atomic(durable=True):
+        rows = list(
+            Booking.objects.select_for_update(skip_locked=True)
+            .filter(
+                room_id=room_id,
+                status=Status.HOLD,
+                hold_expires_at__lte=now,
+                start__lt=until,
+                occupied_until__gt=start,
+            )
+            .order_by("pk")
+        )
+        for stale in rows:
+            _move(stale, Status.EXPIRED, action="expire", actor=None)
+    return len(rows)
 
 
 def manual_booking_create(
@@ -256,7 +291,7 @@ def block_create(
 
 
 def _insert_by_venue(booking: Booking, actor: User) -> Booking:
-    try:
+    def write() -> None:
         with transaction.atomic(durable=True):
             _lock_room_time(booking.room_id)
             booking.save()
@@ -269,10 +304,8 @@ def _insert_by_venue(booking: Booking, actor: User) -> Booking:
                 obj=booking,
                 after={"start": booking.start.isoformat(), "end": booking.end.isoformat()},
             )
-    except IntegrityError as error:
-        if _is_overlap(error):
-            raise _taken() from None
-        raise
+
+    _insert(booking, write, now=timezone.now())
     return booking
 
 

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bookings import services
+from bookings import selectors, services
 from bookings.models import Booking, Payment
 from bookings.payments import TestProvider
 from tests.bookings.conftest import NOW, at
@@ -128,3 +128,38 @@ def test_pay_again_after_a_failure(client_api, api_client, hold):
     assert response.status_code == 200
     assert "/payments/test/" in response.json()["payment_url"]
     assert Booking.objects.get(pk=hold.pk).payments.count() == 2
+
+
+def test_a_hold_past_its_time_frees_the_slot_even_before_the_job_runs(room_a, hold, frozen):
+    from tests.factories import UserFactory
+
+    frozen.move_to(NOW.replace(minute=20))
+    slots = {
+        s["start"].hour: s["status"]
+        for s in selectors.room_availability(room_a, at(DAY, "19:00").date())["slots"]
+    }
+    assert slots[19] == slots[20] == "free"
+    booking = services.booking_create(
+        user=UserFactory(),
+        room=room_a,
+        start=at(DAY, "19:00"),
+        end=at(DAY, "20:00"),
+        payment="venue",
+    )
+    assert booking.status == "confirmed"
+    hold.refresh_from_db()
+    assert hold.status == "expired"
+
+
+def test_a_live_hold_still_blocks_the_slot(room_a, hold):
+    from core.errors import Conflict
+    from tests.factories import UserFactory
+
+    with pytest.raises(Conflict):
+        services.booking_create(
+            user=UserFactory(),
+            room=room_a,
+            start=at(DAY, "19:00"),
+            end=at(DAY, "20:00"),
+            payment="venue",
+        )
