@@ -15,4 +15,5 @@ urlpatterns = [
     path("rooms/", venues_api.RoomListView.as_view(), name="api-rooms"),
     path("rooms/<int:room_id>/", venues_api.RoomDetailView.as_view(), name="api-room"),
     path("partner/", include("venues.urls_api_partner")),
+    path("", include("bookings.api_urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -223,6 +224,21 @@ DEFAULT_FROM_EMAIL = _setting(
     "str", "DEFAULT_FROM_EMAIL", default="Бронька <noreply@bronka.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Bookings and payments (docs/bookings.md) -----------------------------------------------
+BOOKINGS_HORIZON_DAYS = _setting("int", "BOOKINGS_HORIZON_DAYS", default=90)
+# How long before a slot's start it can still be booked; 0 means "any slot not yet started".
+BOOKINGS_MIN_NOTICE_MINUTES = _setting("int", "BOOKINGS_MIN_NOTICE_MINUTES", default=0)
+BOOKINGS_HOLD_MINUTES = _setting("int", "BOOKINGS_HOLD_MINUTES", default=15)
+# A request-to-book venue that does not answer within this time declines automatically.
+BOOKINGS_REQUEST_TIMEOUT_HOURS = _setting("int", "BOOKINGS_REQUEST_TIMEOUT_HOURS", default=24)
+BOOKINGS_REMINDER_HOURS = _setting("int", "BOOKINGS_REMINDER_HOURS", default=24)
+PAYMENT_PROVIDER = _setting("str", "PAYMENT_PROVIDER", default="test")
+# Shared secret of the payment provider's signed webhooks. Unset, it is derived from SECRET_KEY
+# (so it is never a known value); a real provider's secret is set here.
+PAYMENT_WEBHOOK_SECRET = _setting("str", "PAYMENT_WEBHOOK_SECRET", default="") or (
+    "derived-" + hashlib.sha256(f"payments:{SECRET_KEY}".encode()).hexdigest()
+)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"

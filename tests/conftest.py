@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from bookings.models import Booking
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -13,8 +19,10 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
     open_every_day,
+    png_bytes,
     price_every_day,
 )
+from venues.models import Invitation, Photo, ScheduleException
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +105,50 @@ def room_a(venue_a):
     room = RoomFactory(venue=venue_a, name="Большой зал")
     price_every_day(room)
     return room
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    # Uploaded test photos go to a temporary folder, never into .data/media.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def org_a_objects(org_a, owner_a, manager_a, room_a, client_user):
+    """One of every partner object of organisation A, keyed by the URL kwarg that names it
+    (tests/test_partner_tenancy.py fills every partner URL with these)."""
+    venue = room_a.venue
+    invitation = Invitation.objects.create(
+        organisation=org_a, email="newcomer@example.com", role="manager", token="tok-a-123"
+    )
+    exception = ScheduleException.objects.create(
+        venue=venue, date=datetime.date(2026, 12, 31), is_closed=True, note="Новый год"
+    )
+    photo = Photo.objects.create(venue=venue, image=ContentFile(png_bytes(), name="a.png"))
+    start = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=2)
+    booking = Booking.objects.create(
+        room=room_a,
+        user=client_user,
+        kind=Booking.Kind.CLIENT,
+        status=Booking.Status.REQUESTED,
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        occupied_until=start + datetime.timedelta(hours=2),
+        price=Decimal("1800.00"),
+        money_due=Decimal("1800.00"),
+        free_cancellation_until=start - datetime.timedelta(hours=24),
+        cancellation_fee_percent=0,
+    )
+    return {
+        "organisation_id": org_a.pk,
+        "venue_id": venue.pk,
+        "room_id": room_a.pk,
+        "price_id": room_a.prices.first().pk,
+        "membership_id": manager_a.memberships.get(organisation=org_a).pk,
+        "invitation_id": invitation.pk,
+        "exception_id": exception.pk,
+        "photo_id": photo.pk,
+        "token": invitation.token,
+        "booking_id": booking.pk,
+        "action": "confirm",
+    }

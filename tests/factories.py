@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from PIL import Image
 
 from accounts.models import User
 
@@ -115,3 +117,9 @@ def price_every_day(
         PriceFactory(
             room=room, day_type=day_type, starts=starts, ends=ends, price_per_hour=price_per_hour
         )
+
+
+def png_bytes(size=(8, 8), image_format="PNG") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (120, 60, 200)).save(buffer, format=image_format)
+    return buffer.getvalue()

@@ -13,6 +13,6 @@ def name_site(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial"), ("sites", "0002_alter_domain_unique")]
+    dependencies = [("core", "0002_idempotencykey"), ("sites", "0002_alter_domain_unique")]
 
     operations = [migrations.RunPython(name_site, migrations.RunPython.noop)]

@@ -1,0 +1,60 @@
+"""Admin for bookings: filters by state, venue and date; the state history is read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from bookings.models import Booking, BookingEvent, Payment, Review
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "action", "actor", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "provider", "amount", "status", "external_id"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["id", "start", "end", "room", "user", "kind", "status", "price", "paid_at"]
+    list_filter = ["status", "kind", "payment", "room__venue", ("start", admin.DateFieldListFilter)]
+    date_hierarchy = "start"
+    search_fields = ["id", "user__email", "client_name", "client_phone", "room__name"]
+    list_select_related = ["room", "room__venue", "user"]
+    raw_id_fields = ["room", "user", "created_by"]
+    inlines = [BookingEventInline, PaymentInline]
+    # State changes go through the services (and the partner pages), never a raw edit here:
+    # an edit could bypass the history, the signals and the e-mails.
+    readonly_fields = [f.name for f in Booking._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "room", "user", "rating"]
+    list_filter = ["rating", "room__venue"]
+    list_select_related = ["room", "room__venue", "user"]
+    raw_id_fields = ["booking", "room", "user"]

@@ -1,0 +1,202 @@
+"""Partner pages of bookings: the venue calendar, answering requests, marking paid / no-show,
+manual bookings and blocks. Every lookup is scoped by venues.selectors (another organisation's
+member gets 404)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_time
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings import selectors, services
+from bookings.schedule import ScheduleData
+from core.errors import ApplicationError, NotFound
+from venues.dashboard import venue_page
+from venues.models import Venue
+from venues.selectors import room_for_member
+
+
+def _calendar_url(venue: Venue, request: HttpRequest) -> str:
+    url = reverse("bookings:dashboard-calendar", args=[venue.pk])
+    back = request.POST.get("next") or ""
+    return back if back.startswith(url) else url
+
+
+@require_GET
+@venue_page()
+def calendar(request: HttpRequest, venue: Venue) -> HttpResponse:
+    zone = ZoneInfo(venue.timezone)
+    now = timezone.now()
+    try:
+        day = parse_date(request.GET.get("date", "")) or now.astimezone(zone).date()
+    except ValueError:
+        day = now.astimezone(zone).date()
+    view = "week" if request.GET.get("view") == "week" else "day"
+    if view == "week":
+        day = day - timedelta(days=day.weekday())
+    days = [day + timedelta(days=i) for i in range(7 if view == "week" else 1)]
+    rooms = list(venue.rooms.order_by("name"))
+    try:
+        room_id = int(request.GET.get("room", "") or 0)
+    except ValueError:
+        room_id = 0
+    if room_id and room_id not in {r.pk for r in rooms}:
+        raise Http404
+    shown_rooms = [r for r in rooms if not room_id or r.pk == room_id]
+    # A business day may run past midnight: look until 06:00 of the day after the last one.
+    first = datetime.combine(days[0], time(0), tzinfo=zone)
+    last = datetime.combine(days[-1] + timedelta(days=1), time(6), tzinfo=zone)
+    rows = list(selectors.venue_bookings(venue, first=first, last=last, room_id=room_id or None))
+    # A booking at 01:00 after a 10:00–02:00 opening belongs to the opening's day.
+    schedule = ScheduleData(rooms, days[0] - timedelta(days=1), days[-1]) if rooms else None
+
+    def business_date(booking) -> date:
+        local = booking.start.astimezone(zone)
+        if schedule is not None:
+            hours = schedule.opening(booking.room, local.date() - timedelta(days=1))
+            if hours and hours[1] <= hours[0] and local.time() < hours[1]:
+                return local.date() - timedelta(days=1)
+        return local.date()
+
+    grid = []
+    for d in days:
+        columns = []
+        for room in shown_rooms:
+            items = [b for b in rows if b.room_id == room.pk and business_date(b) == d]
+            columns.append({"room": room, "bookings": items})
+        grid.append({"day": d, "columns": columns})
+    step = timedelta(days=7 if view == "week" else 1)
+    return render(
+        request,
+        "bookings/dashboard/calendar.html",
+        {
+            "venue": venue,
+            "rooms": rooms,
+            "room_id": room_id,
+            "view": view,
+            "day": day,
+            "prev": days[0] - step,
+            "next": days[0] + step,
+            "grid": grid,
+            "requests": list(selectors.venue_requests(venue)),
+            "now": now,
+            "tzname": venue.timezone,
+            "feeds": [
+                (
+                    room,
+                    request.build_absolute_uri(
+                        reverse("bookings:room-feed", args=[services.room_feed(room=room).token])
+                    ),
+                )
+                for room in rooms
+            ],
+        },
+    )
+
+
+ACTIONS = {
+    "confirm": (services.booking_confirm, _("Request confirmed.")),
+    "decline": (services.booking_decline, _("Request declined.")),
+    "mark-paid": (services.booking_mark_paid, _("Marked as paid.")),
+    "no-show": (services.booking_mark_no_show, _("Marked as a no-show.")),
+    "cancel": (None, _("Booking cancelled.")),
+}
+
+
+@require_POST
+@venue_page()
+def booking_action(request: HttpRequest, venue: Venue, booking_id: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        booking = selectors.booking_for_member(user=request.user, booking_id=booking_id)
+    except NotFound:
+        raise Http404 from None
+    if booking.room.venue_id != venue.pk:
+        raise Http404
+    service, done = ACTIONS[action]
+    try:
+        if service is None:
+            services.booking_cancel(booking_id=booking.pk, actor=request.user, by_venue=True)
+        else:
+            service(booking_id=booking.pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, str(done))
+    return redirect(_calendar_url(venue, request))
+
+
+def _interval(request: HttpRequest, venue: Venue) -> tuple[datetime, datetime]:
+    zone = ZoneInfo(venue.timezone)
+    try:
+        day = parse_date(request.POST.get("date", ""))
+        start_time = parse_time(request.POST.get("start_time", ""))
+        end_time = parse_time(request.POST.get("end_time", ""))
+    except ValueError:
+        day = start_time = end_time = None
+    if not (day and start_time and end_time):
+        raise ApplicationError(_("Enter the date, the start and the end."))
+    end_day: date = day + timedelta(days=1) if end_time <= start_time else day
+    start = datetime.combine(day, start_time, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(end_day, end_time, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+@require_POST
+@venue_page()
+def manual_create(request: HttpRequest, venue: Venue, kind: str) -> HttpResponse:
+    """A manual booking (phone client) or a block, from the calendar's forms."""
+    try:
+        room = room_for_member(user=request.user, room_id=int(request.POST.get("room", "")))
+    except (ValueError, NotFound):
+        raise Http404 from None
+    if room.venue_id != venue.pk:
+        raise Http404
+    try:
+        start, end = _interval(request, venue)
+        if kind == "block":
+            services.block_create(
+                actor=request.user,
+                room=room,
+                start=start,
+                end=end,
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("Block added."))
+        else:
+            services.manual_booking_create(
+                actor=request.user,
+                room=room,
+                start=start,
+                end=end,
+                client_name=request.POST.get("client_name", ""),
+                client_phone=request.POST.get("client_phone", ""),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("Booking added."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect(_calendar_url(venue, request))
+
+
+@require_POST
+@venue_page()
+def feed_regenerate(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
+    try:
+        room = room_for_member(user=request.user, room_id=room_id)
+    except NotFound:
+        raise Http404 from None
+    if room.venue_id != venue.pk:
+        raise Http404
+    services.room_feed_regenerate(room=room, actor=request.user)
+    messages.success(request, _("A new calendar link was made; the old one no longer works."))
+    return redirect(_calendar_url(venue, request))

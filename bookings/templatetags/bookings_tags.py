@@ -1,0 +1,33 @@
+"""Template tags for other apps' pages: the slot picker and the reviews of a room or venue.
+
+{% load bookings_tags %}
+{% availability_picker room %}          {# today's slots; htmx swaps other days in place #}
+{% availability_picker room day %}
+{% reviews_block room=room %}  or  {% reviews_block venue=venue %}
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("bookings/_availability.html")
+def availability_picker(room, day: date | None = None) -> dict:
+    from bookings.views import _picker_context
+
+    day = day or timezone.now().astimezone(ZoneInfo(room.venue.timezone)).date()
+    return _picker_context(room, day, action=reverse("bookings:checkout"))
+
+
+@register.inclusion_tag("bookings/_reviews.html")
+def reviews_block(room=None, venue=None) -> dict:
+    return {"reviews": selectors.reviews_summary(room=room, venue=venue)}

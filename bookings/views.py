@@ -1,0 +1,367 @@
+"""Client pages of bookings: slot picker, checkout, my bookings, test payment page, feeds."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bookings import selectors, services
+from bookings.emails import feed_ics
+from bookings.models import Booking, Payment, RoomCalendarFeed
+from bookings.payments import provider
+from core.errors import ApplicationError, NotFound
+from core.money import money
+from venues.models import Room
+
+
+def _day(request: HttpRequest, room: Room) -> date:
+    zone = ZoneInfo(room.venue.timezone)
+    today = timezone.now().astimezone(zone).date()
+    try:
+        return parse_date(request.GET.get("date", "")) or today
+    except ValueError:
+        return today
+
+
+def _moment(value: str, room: Room) -> datetime | None:
+    try:
+        # A "+" of an offset typed into a URL by hand arrives as a space.
+        parsed = parse_datetime((value or "").strip().replace(" ", "+"))
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        parsed = parsed.replace(tzinfo=ZoneInfo(room.venue.timezone))
+    return parsed.astimezone(UTC)
+
+
+def _durations(room: Room) -> list[tuple[int, str]]:
+    """Choices of booking length: from the room's minimum to 8 hours, by its slot step."""
+    result = []
+    minutes = room.min_booking_minutes
+    while minutes <= max(8 * 60, room.min_booking_minutes):
+        hours, rest = divmod(minutes, 60)
+        label = (
+            _("%(h)s h") % {"h": hours}
+            if not rest
+            else _("%(h)s h %(m)s min")
+            % {
+                "h": hours,
+                "m": rest,
+            }
+        )
+        result.append((minutes, label))
+        minutes += room.slot_minutes
+    return result
+
+
+def _picker_context(room: Room, day: date, *, action: str, booking: Booking | None = None):
+    zone = ZoneInfo(room.venue.timezone)
+    # When moving a booking, its own time counts as free.
+    slots = selectors.room_day_slots(room, day, exclude=booking.pk if booking else None)
+    return {
+        "room": room,
+        "venue": room.venue,
+        "day": day,
+        "prev_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "slots": [
+            {
+                "start": s.start.astimezone(zone),
+                "end": s.end.astimezone(zone),
+                "iso": s.start.astimezone(zone).isoformat(),
+                "status": s.status,
+                "price": s.price,
+            }
+            for s in slots
+        ],
+        "has_free": any(s.status == "free" for s in slots),
+        "durations": _durations(room),
+        "action": action,
+        "booking": booking,
+        "tzname": room.venue.timezone,
+    }
+
+
+@require_GET
+def availability_partial(request: HttpRequest, room_id: int) -> HttpResponse:
+    """The slot picker as an htmx partial, for the room page and the booking page."""
+    room = _public_room(room_id)
+    context = _picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
+    return render(request, "bookings/_availability.html", context)
+
+
+@require_GET
+def book_page(request: HttpRequest, room_id: int) -> HttpResponse:
+    room = _public_room(room_id)
+    context = _picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
+    context["reviews"] = selectors.reviews_summary(room=room)
+    return render(request, "bookings/book.html", context)
+
+
+def _public_room(room_id: int) -> Room:
+    try:
+        return selectors.room_bookable(room_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+def checkout(request: HttpRequest) -> HttpResponse:
+    """Show the quote of the chosen time and book it (GET: room, start, minutes; POST: book)."""
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        room = _public_room(int(source.get("room", "")))
+    except ValueError:
+        raise Http404 from None
+    start = _moment(source.get("start", ""), room)
+    try:
+        minutes = int(source.get("minutes", room.min_booking_minutes))
+    except ValueError:
+        minutes = room.min_booking_minutes
+    back = reverse("bookings:book", args=[room.pk])
+    if start is None:
+        messages.error(request, _("Choose a free slot first."))
+        return redirect(back)
+    end = start + timedelta(minutes=max(minutes, 0))
+    day = start.astimezone(ZoneInfo(room.venue.timezone)).date()
+    back_day = f"{back}?date={day.isoformat()}"
+    error = None
+    quote = None
+    if request.method == "POST":
+        payment = request.POST.get("payment", "")
+        if payment not in Booking.Payment.values:
+            error = _("Choose how to pay.")
+        else:
+            try:
+                booking = services.booking_create(
+                    user=request.user, room=room, start=start, end=end, payment=payment
+                )
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                if booking.status == Booking.Status.HOLD:
+                    return redirect(provider().checkout_url(booking.payments.first()))
+                if booking.status == Booking.Status.REQUESTED:
+                    messages.success(request, _("Request sent. The venue will answer soon."))
+                else:
+                    messages.success(request, _("Booked! See you there."))
+                return redirect("bookings:detail", booking.pk)
+    try:
+        quote = selectors.booking_quote(room=room, start=start, end=end)
+    except ApplicationError as exc:
+        error = error or exc.message
+    zone = ZoneInfo(room.venue.timezone)
+    return render(
+        request,
+        "bookings/checkout.html",
+        {
+            "room": room,
+            "venue": room.venue,
+            "quote": quote,
+            "start": start.astimezone(zone),
+            "end": end.astimezone(zone),
+            "start_iso": start.astimezone(zone).isoformat(),
+            "minutes": minutes,
+            "error": error,
+            "back": back_day,
+            "tzname": room.venue.timezone,
+            "free_now": quote is not None and quote.free_until > timezone.now(),
+            "late_fee": money(quote.price * quote.fee_percent / 100) if quote else None,
+        },
+        status=200 if quote or request.method == "GET" else 400,
+    )
+
+
+@login_required
+@require_GET
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    upcoming, past = selectors.bookings_upcoming_and_past(request.user, now=timezone.now())
+    return render(request, "bookings/my_bookings.html", {"upcoming": upcoming, "past": past})
+
+
+def _own(request: HttpRequest, booking_id: int) -> Booking:
+    try:
+        return selectors.booking_for_user(user=request.user, booking_id=booking_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _own(request, booking_id)
+    now = timezone.now()
+    zone = ZoneInfo(booking.room.venue.timezone)
+    cancellable = booking.status in services.CANCELLABLE and booking.start > now
+    review = getattr(booking, "review", None) if hasattr(booking, "review") else None
+    return render(
+        request,
+        "bookings/detail.html",
+        {
+            "booking": booking,
+            "room": booking.room,
+            "venue": booking.room.venue,
+            "tzname": booking.room.venue.timezone,
+            "start": booking.start.astimezone(zone),
+            "end": booking.end.astimezone(zone),
+            "cancellable": cancellable,
+            "fee_now": selectors.cancellation_fee(booking, now=now) if cancellable else None,
+            "movable": booking.status in (Booking.Status.CONFIRMED, Booking.Status.REQUESTED)
+            and booking.start > now
+            and not (booking.paid_at and booking.payment == Booking.Payment.ONLINE),
+            "payable": booking.payment == Booking.Payment.ONLINE
+            and booking.paid_at is None
+            and booking.status in (Booking.Status.HOLD, Booking.Status.CONFIRMED),
+            "reviewable": booking.status == Booking.Status.COMPLETED and review is None,
+            "review": review,
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _own(request, booking_id)
+    try:
+        booking = services.booking_cancel(booking_id=booking.pk, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        if booking.cancellation_fee:
+            messages.success(
+                request,
+                _("Booking cancelled. Cancellation fee: %(fee)s ₽.")
+                % {"fee": booking.cancellation_fee},
+            )
+        else:
+            messages.success(request, _("Booking cancelled at no charge."))
+    return redirect("bookings:detail", booking.pk)
+
+
+@login_required
+def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _own(request, booking_id)
+    room = booking.room
+    if request.method == "POST":
+        start = _moment(request.POST.get("start", ""), room)
+        try:
+            minutes = int(request.POST.get("minutes", ""))
+        except ValueError:
+            minutes = 0
+        if start is None:
+            messages.error(request, _("Choose a free slot first."))
+        else:
+            try:
+                services.booking_reschedule(
+                    booking_id=booking.pk,
+                    actor=request.user,
+                    start=start,
+                    end=start + timedelta(minutes=minutes),
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("Booking moved."))
+                return redirect("bookings:detail", booking.pk)
+    day = _day(request, room)
+    if "date" not in request.GET:
+        day = booking.start.astimezone(ZoneInfo(room.venue.timezone)).date()
+    context = _picker_context(
+        room, day, action=reverse("bookings:reschedule", args=[booking.pk]), booking=booking
+    )
+    context["partial_url"] = reverse("bookings:reschedule", args=[booking.pk])
+    template = "bookings/_availability.html" if request.htmx else "bookings/reschedule.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def booking_pay(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _own(request, booking_id)
+    try:
+        payment = services.payment_start(booking_id=booking.pk, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("bookings:detail", booking.pk)
+    return redirect(provider().checkout_url(payment))
+
+
+@login_required
+@require_POST
+def review_create(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _own(request, booking_id)
+    try:
+        services.review_create(
+            user=request.user,
+            booking_id=booking.pk,
+            rating=request.POST.get("rating"),
+            comment=request.POST.get("comment", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you for the review!"))
+    return redirect("bookings:detail", booking.pk)
+
+
+@login_required
+def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
+    """The built-in test payment provider's page: "pay" or "fail"."""
+    payment = (
+        Payment.objects.select_related("booking", "booking__room", "booking__room__venue")
+        .filter(pk=payment_id, booking__user=request.user)
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    if request.method == "POST":
+        outcome = request.POST.get("outcome")
+        if outcome not in (Payment.Status.SUCCEEDED, Payment.Status.FAILED):
+            messages.error(request, _("Choose pay or fail."))
+        else:
+            try:
+                services.test_payment_complete(
+                    payment_id=payment.pk, user=request.user, outcome=outcome
+                )
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                payment.refresh_from_db()
+                if payment.status == Payment.Status.SUCCEEDED:
+                    messages.success(request, _("Payment received."))
+                else:
+                    messages.error(request, _("The payment failed. You can try again."))
+            return redirect("bookings:detail", payment.booking_id)
+    return render(request, "bookings/test_checkout.html", {"payment": payment})
+
+
+@require_GET
+def room_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A room's secret iCal feed: active bookings from 30 days ago on."""
+    feed = (
+        RoomCalendarFeed.objects.select_related("room", "room__venue").filter(token=token).first()
+    )
+    if feed is None:
+        raise Http404
+    rows = (
+        Booking.objects.filter(
+            room=feed.room,
+            status__in=Booking.ACTIVE,
+            end__gte=timezone.now() - timedelta(days=30),
+        )
+        .select_related("room", "room__venue", "user")
+        .order_by("start")[:2000]
+    )
+    return HttpResponse(feed_ics(str(feed.room), rows), content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,36 @@
+"""Fixtures for the booking tests: a frozen clock and helpers for venue-local times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+# Tuesday 1 December 2026, 09:00 in Moscow: the "now" of most booking tests.
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=MOSCOW)
+
+
+def at(day: date | str, hh_mm: str, zone: ZoneInfo = MOSCOW) -> datetime:
+    """A venue-local moment: at("2026-12-01", "19:00")."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return datetime.combine(day, time.fromisoformat(hh_mm), tzinfo=zone)
+
+
+@pytest.fixture
+def frozen():
+    """Freeze the clock at NOW (services and API views read timezone.now())."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def book_payload(room, start: datetime, end: datetime, payment: str = "venue") -> dict:
+    return {
+        "room": room.pk,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "payment": payment,
+    }
