@@ -103,15 +103,12 @@ def _constraint_name(error: IntegrityError) -> str:
 def _once(key: str, fingerprint: str, body: Callable[[], LedgerTransaction]) -> LedgerTransaction:
     """Run `body` in a (nested) transaction unless `key` was posted already.
 
-    `body` must lock the client's accounts and call `_existing` again before writing: the lock
+    `body` must lock the client's accounts, then call `_existing` before writing: the lock
     serialises requests for one client, so the second of two identical requests sees the first.
     Two requests for different clients with one key both pass; the unique index stops the
     second, and we answer it with the first's transaction (or a Conflict if they differ).
     """
     _check_key(key)
-    found = _existing(key, fingerprint)
-    if found is not None:
-        return found
     try:
         with transaction.atomic():
             return body()
