@@ -107,7 +107,7 @@ def test_bank_30_threads_10000_operations_on_5_hot_wallets_keep_every_invariant(
                     )
                     kind = "refund"
                 else:
-                    services.points_expire(now=now, batch_size=2)
+                    services.points_expire(now=now, batch_size=10)
                     kind = "expire"
                 tally[kind] += 1
             except Conflict:

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` runs them against a scratch database and prints their figures."""

@@ -1,0 +1,17 @@
+"""`python -m bench [NAME] [OPTIONS]`: run one benchmark (or all of them, with defaults)."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import ledger
+
+BENCHES = {"ledger": ledger.main}
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args and args[0] in BENCHES:
+        BENCHES[args[0]](args[1:])
+    else:
+        for bench in BENCHES.values():
+            bench(args)
