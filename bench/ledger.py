@@ -244,6 +244,8 @@ def main(argv: list[str]) -> None:
 
     name = _scratch_database()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Production switches (DEBUG off: no query log), with a throwaway key for this process.
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
     import django
 
     django.setup()

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from loyalty import demo as loyalty_demo
 
 
 class Command(BaseCommand):
@@ -13,7 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         with transaction.atomic():
-            accounts_demo.seed()
+            users = accounts_demo.seed()
+            loyalty_demo.seed(client=users["client"])
         self.stdout.write(f"Demo logins (password: {accounts_demo.DEMO_PASSWORD}):")
         for role, (email, _name, _flags) in accounts_demo.DEMO_USERS.items():
             self.stdout.write(f"  {role:7} {email}")
