@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from loyalty import selectors
 
 
-class ExpiringSerializer(serializers.Serializer):
+class PointsExpiringSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="Local date (Europe/Moscow) the points expire on.")
     points = serializers.IntegerField()
 
@@ -24,10 +24,13 @@ class PointsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class OutputSerializer(serializers.Serializer):
+    class PointsSerializer(serializers.Serializer):
         balance = serializers.IntegerField(help_text="Points that can be spent now.")
         pending = serializers.IntegerField(help_text="Points earned, not yet available.")
-        expiring = ExpiringSerializer(many=True)
+        expiring = PointsExpiringSerializer(many=True)
+
+    # Named apart from other views' output serializers: the schema names components by class.
+    OutputSerializer = PointsSerializer
 
     @extend_schema(responses=OutputSerializer, operation_id="me_points")
     def get(self, request: Request) -> Response:
@@ -40,7 +43,7 @@ class PointsHistoryView(ListAPIView):
 
     permission_classes = [IsAuthenticated]
 
-    class OutputSerializer(serializers.Serializer):
+    class PointsHistoryLineSerializer(serializers.Serializer):
         date = serializers.DateTimeField(source="created_at")
         amount = serializers.IntegerField(help_text="Change of available points.")
         pending = serializers.IntegerField(
@@ -61,7 +64,8 @@ class PointsHistoryView(ListAPIView):
             data["pending"] = data["pending"] or 0
             return data
 
-    serializer_class = OutputSerializer
+    OutputSerializer = PointsHistoryLineSerializer
+    serializer_class = PointsHistoryLineSerializer
 
     def get_queryset(self):
         return selectors.points_history(user=self.request.user)

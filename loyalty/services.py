@@ -80,6 +80,15 @@ def _check_lifetime(lifetime: Any) -> None:
         )
 
 
+def _check_credit_kind(kind: str) -> None:
+    # Operational kinds (spend, refund, expire...) are posted by their own functions only.
+    if kind not in CREDIT_KINDS:
+        raise ApplicationError(
+            _("Points cannot be credited as %(kind)s.") % {"kind": kind},
+            fields={"kind": _("Unknown kind of credit.")},
+        )
+
+
 def _check_key(key: str) -> None:
     if not key or len(key) > 200:
         raise ApplicationError(_("An idempotency key of up to 200 characters is required."))
@@ -378,6 +387,7 @@ def points_credit(
     reason_params: dict | None = None,
 ) -> LedgerTransaction:
     """Credit available points to the client's wallet as a new lot living `lifetime`."""
+    _check_credit_kind(kind)
     _check_points(amount)
     _check_lifetime(lifetime)
     venue_id = getattr(funder_venue, "pk", None)
@@ -441,6 +451,7 @@ def points_pending_credit(
     Release them with `points_pending_release` (they become a lot living `lifetime` from the
     release) or cancel them with `points_pending_cancel`, naming this `idempotency_key`.
     """
+    _check_credit_kind(kind)
     _check_points(amount)
     _check_lifetime(lifetime)
     venue_id = getattr(funder_venue, "pk", None)

@@ -289,3 +289,18 @@ def test_expire_is_idempotent_and_burns_only_overdue_lots(client_user, now):
     assert balance_of(client_user) == 40
     assert LedgerTransaction.objects.filter(kind="expire").count() == 1
     assert_ledger_ok()
+
+
+def test_a_credit_cannot_pretend_to_be_a_spend_or_an_expiry(client_user, now):
+    for kind in ("spend", "expire", "refund", "nonsense"):
+        with pytest.raises(ApplicationError):
+            services.points_credit(
+                user=client_user,
+                amount=10,
+                lifetime=timedelta(days=1),
+                kind=kind,
+                reason="x",
+                idempotency_key=f"k:{kind}",
+                now=now,
+            )
+    assert not LedgerTransaction.objects.exists()
