@@ -59,3 +59,20 @@ def test_the_nightly_audit_job_logs_an_error_on_violation(ledger, caplog):
         summary = jobs.run("loyalty_audit", now=T0)
     assert "violations=2" in summary
     assert any("cached balance 1" in r.getMessage() for r in caplog.records)
+
+
+def test_the_audit_names_a_booking_that_earned_cashback_twice(client_user, capsys):
+    for key in ("cashback:booking:7", "cashback-again:booking:7"):
+        services.points_credit(
+            user=client_user,
+            amount=40,
+            lifetime=timedelta(days=365),
+            kind="cashback",
+            reason="Cashback",
+            idempotency_key=key,
+            booking_id=7,
+            now=T0,
+        )
+    with pytest.raises(CommandError, match="1 ledger violations"):
+        call_command("loyalty_audit")
+    assert "invariant 5: booking 7 earned cashback 2 times" in capsys.readouterr().err
