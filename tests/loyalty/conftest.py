@@ -16,10 +16,6 @@ def now():
     return T0
 
 
-def wallet_of(user) -> Account:
-    return Account.objects.get(user=user, kind=Account.Kind.WALLET)
-
-
 def balance_of(user, kind: str = Account.Kind.WALLET) -> int:
     account = Account.objects.filter(user=user, kind=kind).first()
     return account.balance if account else 0
