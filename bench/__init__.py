@@ -1,1 +1,1 @@
-"""Benchmarks (`make bench`): each prints its figures; record them in docs/benchmarks.md."""
+"""Benchmarks: `make bench` runs them against a scratch database and prints their figures."""

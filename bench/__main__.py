@@ -1,7 +1,17 @@
-"""`python -m bench`: run every benchmark in turn."""
+"""`python -m bench [NAME] [OPTIONS]`: run one benchmark (or all of them, with defaults)."""
 
-from bench import bookings, catalogue
+from __future__ import annotations
+
+import sys
+
+from bench import bookings, catalogue, ledger
+
+BENCHES = {"catalogue": catalogue.main, "bookings": bookings.main, "ledger": ledger.main}
 
 if __name__ == "__main__":
-    catalogue.main()
-    bookings.main([])
+    args = sys.argv[1:]
+    if args and args[0] in BENCHES:
+        BENCHES[args[0]](args[1:])
+    else:
+        for bench in BENCHES.values():
+            bench(args)

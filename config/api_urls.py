@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from accounts.api import MeView, TokenObtainView
+from loyalty.api import PointsHistoryView, PointsView
 from referrals.api import MyReferralsView
 from venues import api as venues_api
 
@@ -16,4 +17,6 @@ urlpatterns = [
     path("rooms/<int:room_id>/", venues_api.RoomDetailView.as_view(), name="api-room"),
     path("partner/", include("venues.urls_api_partner")),
     path("", include("bookings.api_urls")),
+    path("me/points/", PointsView.as_view(), name="api-me-points"),
+    path("me/points/history/", PointsHistoryView.as_view(), name="api-me-points-history"),
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("venues.urls")),
     path("dashboard/", include("venues.urls_dashboard")),
     path("", include("bookings.urls")),
+    path("", include("loyalty.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -11,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from bookings.models import Booking
 from tests.factories import (
+    BookingFactory,
     MembershipFactory,
     OrganisationFactory,
     RoomFactory,
@@ -126,18 +125,12 @@ def org_a_objects(org_a, owner_a, manager_a, room_a, client_user):
     )
     photo = Photo.objects.create(venue=venue, image=ContentFile(png_bytes(), name="a.png"))
     start = timezone.now().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=2)
-    booking = Booking.objects.create(
+    booking = BookingFactory(
         room=room_a,
         user=client_user,
-        kind=Booking.Kind.CLIENT,
-        status=Booking.Status.REQUESTED,
+        status="requested",
         start=start,
         end=start + datetime.timedelta(hours=2),
-        occupied_until=start + datetime.timedelta(hours=2),
-        price=Decimal("1800.00"),
-        money_due=Decimal("1800.00"),
-        free_cancellation_until=start - datetime.timedelta(hours=24),
-        cancellation_fee_percent=0,
     )
     return {
         "organisation_id": org_a.pk,

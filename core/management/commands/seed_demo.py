@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from loyalty import demo as loyalty_demo
 from venues import demo as venues_demo
 
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = accounts_demo.seed()
             venues = venues_demo.seed(owner=users["owner"])
+            loyalty_demo.seed(client=users["client"])
         self.stdout.write(f"Demo venues: {len(venues)}")
         self.stdout.write(f"Demo logins (password: {accounts_demo.DEMO_PASSWORD}):")
         for role, (email, _name, _flags) in accounts_demo.DEMO_USERS.items():

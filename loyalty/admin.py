@@ -1,0 +1,186 @@
+"""Admin for the points ledger: read-only history, and a form for staff to adjust points."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import ApplicationError
+from loyalty import services
+from loyalty.models import Account, Allocation, ExpiryReminder, LedgerTransaction, Lot, Posting
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The ledger is append-only: corrections are new transactions made by the services."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PostingInline(ReadOnlyInline):
+    model = Posting
+    fields = ["account", "amount"]
+    readonly_fields = fields
+
+
+class AllocationInline(ReadOnlyInline):
+    model = Allocation
+    fk_name = "transaction"
+    fields = ["lot", "amount", "reverses"]
+    readonly_fields = fields
+
+
+class LotAllocationInline(AllocationInline):
+    fk_name = "lot"
+    fields = ["transaction", "amount", "reverses"]
+    readonly_fields = fields
+
+
+class AdjustForm(forms.Form):
+    user = forms.ModelChoiceField(
+        queryset=get_user_model().objects.order_by("email"),
+        label=_("Client"),
+        widget=forms.TextInput,
+        to_field_name="email",
+        help_text=_("The client's e-mail."),
+    )
+    amount = forms.IntegerField(
+        label=_("Points"),
+        help_text=_("Positive to add, negative to remove."),
+        min_value=-services.MAX_POINTS,
+        max_value=services.MAX_POINTS,
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("Shown to the client in their history.")
+    )
+    lifetime_days = forms.IntegerField(
+        label=_("Lifetime, days"), initial=365, min_value=1, max_value=3650
+    )
+    # Generated when the form is shown: submitting twice posts once.
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+
+@admin.register(LedgerTransaction)
+class LedgerTransactionAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "user", "reason", "booking_id", "idempotency_key"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["idempotency_key", "user__email", "reason", "booking_id"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    inlines = [PostingInline, AllocationInline]
+    readonly_fields = [f.name for f in LedgerTransaction._meta.fields]
+    change_list_template = "admin/loyalty/ledgertransaction/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "adjust/",
+                self.admin_site.admin_view(self.adjust_view),
+                name="loyalty_ledgertransaction_adjust",
+            ),
+            *super().get_urls(),
+        ]
+
+    def adjust_view(self, request: HttpRequest) -> HttpResponse:
+        """Add or remove a client's points through the adjustment service (audited)."""
+        if not request.user.is_staff:
+            raise DjangoPermissionDenied
+        form = AdjustForm(
+            request.POST or None,
+            initial={"idempotency_key": f"adjust:{uuid.uuid4()}", "user": request.GET.get("user")},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                tx = services.points_adjust(
+                    user=data["user"],
+                    amount=data["amount"],
+                    reason=data["reason"],
+                    actor=request.user,
+                    idempotency_key=data["idempotency_key"],
+                    lifetime=timedelta(days=data["lifetime_days"]),
+                    now=timezone.now(),
+                )
+            except ApplicationError as error:
+                for name, message in error.fields.items():
+                    if name in form.fields:
+                        form.add_error(name, message)
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Points adjusted."))
+                return redirect(reverse("admin:loyalty_ledgertransaction_change", args=[tx.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Adjust points"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/loyalty/adjust.html", context)
+
+
+@admin.register(Lot)
+class LotAdmin(ReadOnlyAdmin):
+    list_display = ["id", "wallet", "amount", "remaining", "expires_at", "funder_venue"]
+    list_filter = ["expires_at", "created_at"]
+    search_fields = ["wallet__user__email"]
+    list_select_related = ["wallet__user", "funder_venue"]
+    inlines = [LotAllocationInline]
+    readonly_fields = [f.name for f in Lot._meta.fields]
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["id", "kind", "user", "venue", "balance"]
+    list_filter = ["kind"]
+    search_fields = ["user__email", "venue__name"]
+    list_select_related = ["user", "venue"]
+    readonly_fields = [f.name for f in Account._meta.fields]
+    actions = ["adjust_points"]
+
+    @admin.action(description=_("Adjust points of the selected client"))
+    def adjust_points(self, request: HttpRequest, queryset) -> HttpResponse | None:
+        users = {account.user for account in queryset.select_related("user") if account.user}
+        if len(users) != 1:
+            self.message_user(request, _("Select the accounts of one client."), messages.WARNING)
+            return None
+        url = reverse("admin:loyalty_ledgertransaction_adjust")
+        return redirect(f"{url}?{urlencode({'user': users.pop().email})}")
+
+
+@admin.register(ExpiryReminder)
+class ExpiryReminderAdmin(ReadOnlyAdmin):
+    list_display = ["user", "expires_on", "points", "created_at"]
+    list_filter = ["expires_on"]
+    search_fields = ["user__email"]
