@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_client_sees_balance_pending_expiry_and_history(page):
     user = UserFactory(email="anna@example.com")
     now = timezone.now()
+    booking = BookingFactory(user=user)
     services.points_credit(
         user=user,
         amount=500,
@@ -32,7 +33,7 @@ def test_client_sees_balance_pending_expiry_and_history(page):
         kind="cashback",
         reason="Cashback",
         idempotency_key="cashback:booking:1",
-        booking_id=BookingFactory(user=user).pk,
+        booking_id=booking.pk,
         now=now,
     )
     page.goto("/accounts/login/")
@@ -44,4 +45,5 @@ def test_client_sees_balance_pending_expiry_and_history(page):
     assert page.get_by_test_id("balance").inner_text() == "500"
     assert page.get_by_test_id("pending").inner_text() == "45"
     page.get_by_text("Ожидающие баллы стали доступны").wait_for()
-    assert page.get_by_role("link", name="#1").get_attribute("href") == "/me/bookings/1/"
+    link = page.get_by_role("link", name=f"#{booking.pk}")
+    assert link.get_attribute("href") == f"/me/bookings/{booking.pk}/"
