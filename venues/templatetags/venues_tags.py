@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from venues import selectors
 from venues.dashboard import venue_nav
@@ -52,3 +57,39 @@ def get_item(mapping, key):
 @register.filter
 def crosses_midnight(hours) -> bool:
     return bool(hours) and hours.closes <= hours.opens
+
+
+@register.filter
+def hours_span(hours) -> str:
+    """10:00–22:00; «10:00 – до полуночи» for a 00:00 close; «… до 02:00 следующего дня» past it."""
+    if not hours or hours.opens is None or hours.closes is None:
+        return ""
+    opens, closes = hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M")
+    if hours.closes == datetime.time(0, 0):
+        text = _("%(opens)s until midnight") % {"opens": opens}
+    elif hours.closes <= hours.opens:
+        text = _("%(opens)s until %(closes)s the next day") % {"opens": opens, "closes": closes}
+    else:
+        text = f"{opens}–{closes}"
+    return format_html('<span class="hours-span">{}</span>', text)
+
+
+def _utc_offset(zone: str, now: datetime.datetime | None = None) -> str:
+    offset = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+@register.filter
+def local_time_label(venue) -> str:
+    """«Время местное: Москва (UTC+3)» instead of the raw zone id Europe/Moscow."""
+    try:
+        offset = _utc_offset(venue.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    city = getattr(venue, "city", None)
+    if city is not None and city.timezone == venue.timezone:
+        return _("Local time: %(city)s (%(offset)s)") % {"city": city.name, "offset": offset}
+    return _("Local time (%(offset)s)") % {"offset": offset}
