@@ -10,8 +10,10 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from venues import selectors
 from venues.dashboard import venue_nav
@@ -31,7 +33,7 @@ def dashboard_venue_nav(context, venue):
     for item in venue_nav(role):
         url = reverse(item.url_name, kwargs={"venue_id": venue.pk})
         items.append({"label": item.label, "url": url, "current": current == url})
-    return {"venue": venue, "items": items, "role": role}
+    return {"venue": venue, "items": items, "role": role, "next": request.get_full_path()}
 
 
 @register.filter
@@ -93,3 +95,29 @@ def local_time_label(venue) -> str:
     if city is not None and city.timezone == venue.timezone:
         return _("Local time: %(city)s (%(offset)s)") % {"city": city.name, "offset": offset}
     return _("Local time (%(offset)s)") % {"offset": offset}
+
+
+@register.filter
+def day_label(value: datetime.date) -> str:
+    """«пт, 31 декабря», with the year only when it is not this year."""
+    if not value:
+        return ""
+    same_year = value.year == timezone.localdate().year
+    return date_format(value, "D, j E" if same_year else "D, j E Y")
+
+
+@register.filter
+def cancellation_policy(venue) -> str:
+    """The cancellation terms in words; a 0 % fee means free cancellation until the start."""
+    fee, hours = venue.cancellation_fee_percent, venue.cancellation_free_hours
+    if not fee or not hours:
+        if not fee:
+            return _("Free cancellation at any time before the start.")
+        return _("Free cancellation until the start.")
+    return ngettext(
+        "Free cancellation until %(hours)s hour before the start; later the fee is %(fee)s%% "
+        "of the price.",
+        "Free cancellation until %(hours)s hours before the start; later the fee is %(fee)s%% "
+        "of the price.",
+        hours,
+    ) % {"hours": hours, "fee": fee}
