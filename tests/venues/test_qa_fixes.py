@@ -41,7 +41,7 @@ def _venue_post(venue: Venue, **override) -> dict:
     return data
 
 
-# --- 2. no raw constraint names --------------------------------------------------------------------
+# --- 2. no raw constraint names ---
 
 
 def test_a_venue_without_any_way_to_pay_is_a_friendly_form_error(client, owner_a, venue_a):
@@ -64,7 +64,7 @@ def test_every_venues_constraint_has_its_own_message():
             assert "%(name)s" not in message and constraint.name not in message, constraint.name
 
 
-# --- 3. the team count on /dashboard/ --------------------------------------------------------------
+# --- 3. the team count on /dashboard/ ---
 
 
 def test_the_dashboard_counts_every_member_of_the_team(client, owner_a, manager_a, venue_a):
@@ -73,7 +73,7 @@ def test_the_dashboard_counts_every_member_of_the_team(client, owner_a, manager_
     assert "Команда: 2 человека" in page
 
 
-# --- 4. exception dates ----------------------------------------------------------------------------
+# --- 4. exception dates ---
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_exceptions_are_listed_by_date_and_show_the_year_when_not_this_year(
     assert f"7 января {later.year}" in public
 
 
-# --- 5. prices above zero --------------------------------------------------------------------------
+# --- 5. prices above zero ---
 
 
 def test_a_zero_price_is_refused_on_web_and_api(client, owner_a, room_a):
@@ -135,7 +135,7 @@ def test_a_zero_price_is_refused_on_web_and_api(client, owner_a, room_a):
         PriceFactory(room=room_a, price_per_hour=Decimal(0), starts=datetime.time(3))
 
 
-# --- 6. room names unique per venue ----------------------------------------------------------------
+# --- 6. room names unique per venue ---
 
 
 def test_a_second_room_of_the_same_name_in_a_venue_is_refused(client, owner_a, room_a):
@@ -168,7 +168,7 @@ def test_a_second_room_of_the_same_name_in_a_venue_is_refused(client, owner_a, r
     RoomFactory(name="Большой зал")  # another venue may use the name
 
 
-# --- 7. one rule for capacity, clear 400s on the public API -----------------------------------------
+# --- 7. one rule for capacity, clear 400s on the public API ---
 
 
 @pytest.mark.parametrize("capacity", [0, -1, 1001, 32767])
@@ -231,7 +231,7 @@ def test_bad_catalogue_parameters_are_a_400_naming_the_parameter(room_a, query, 
         assert field in response.json()["error"]["fields"]
 
 
-# --- 8. the weekly hours through the API -----------------------------------------------------------
+# --- 8. the weekly hours through the API ---
 
 
 def test_putting_hours_without_every_weekday_is_a_400_and_changes_nothing(owner_a, venue_a):
@@ -270,7 +270,7 @@ def test_prices_outside_new_hours_are_kept_and_pointed_out(client, owner_a, room
     assert room_a.prices.count() == 5
 
 
-# --- 9. polish ------------------------------------------------------------------------------------
+# --- 9. polish ---
 
 
 @pytest.mark.parametrize("page_number", ["0", "-1", "abc"])
@@ -411,7 +411,7 @@ def test_someone_elses_invitation_explains_itself_without_revealing_the_address(
     assert not other.memberships.exists()
 
 
-# --- 10. the admin's venue page --------------------------------------------------------------------
+# --- 10. the admin's venue page ---
 
 
 def test_the_admin_venue_page_does_not_list_every_room_per_photo(
@@ -426,7 +426,7 @@ def test_the_admin_venue_page_does_not_list_every_room_per_photo(
         Photo.objects.create(venue=venue, room=room_a, image="photos/x.png")
     MembershipFactory(organisation=venue.organisation)
     client.force_login(staff_user)
-    with django_assert_max_num_queries(30) as queries:
+    with django_assert_max_num_queries(30):
         response = client.get(reverse("admin:venues_venue_change", args=[venue.pk]))
     assert response.status_code == 200
     assert "Зал 29</option>" not in response.content.decode()  # no select of every room
