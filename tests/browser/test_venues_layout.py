@@ -88,3 +88,13 @@ def test_the_opening_hours_card_is_not_squeezed_on_a_desktop_room_page(page, roo
     card_box, table_box = card.bounding_box(), table.bounding_box()
     assert table_box["x"] + table_box["width"] <= card_box["x"] + card_box["width"]
     assert card_box["width"] >= 320
+
+
+def test_the_exception_form_hides_the_times_of_a_closed_day(page, live_server, owner_a, venue_a):
+    _log_in(page, live_server, owner_a)
+    page.goto(f"/dashboard/venues/{venue_a.pk}/exceptions/")
+    closed = page.locator("#id_is_closed")
+    closed.check()
+    assert not page.locator("#id_opens").is_visible()
+    closed.uncheck()
+    assert page.locator("#id_opens").is_visible() and page.locator("#id_closes").is_visible()
