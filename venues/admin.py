@@ -70,6 +70,10 @@ class RoomInline(admin.TabularInline):
     fields = ["name", "kind", "capacity", "slot_minutes", "min_booking_minutes", "is_active"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        # Each row's title is str(room), which names the venue.
+        return super().get_queryset(request).select_related("venue")
+
 
 class OpeningHoursInline(admin.TabularInline):
     model = OpeningHours
@@ -86,6 +90,11 @@ class PhotoInline(admin.TabularInline):
     model = Photo
     extra = 0
     fields = ["image", "room", "position"]
+    # A select of every room per photo row made the venue page render 400+ options per row.
+    autocomplete_fields = ["room"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("room__venue")
 
 
 @admin.register(Venue)
@@ -109,6 +118,7 @@ class VenueAdmin(admin.ModelAdmin):
 class PriceInline(admin.TabularInline):
     model = Price
     extra = 0
+    ordering = ["day_type", "starts"]
 
 
 @admin.register(Room)
@@ -116,7 +126,7 @@ class RoomAdmin(admin.ModelAdmin):
     list_display = ["name", "venue", "kind", "capacity", "price_from", "is_active"]
     list_filter = ["kind", "is_active", "slot_minutes", "venue__city"]
     search_fields = ["name", "venue__name", "equipment"]
-    list_select_related = ["venue"]
+    list_select_related = ["venue", "venue__city"]
     autocomplete_fields = ["venue"]
     readonly_fields = ["price_from"]
     inlines = [PriceInline]

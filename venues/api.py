@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
@@ -11,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from venues import selectors
-from venues.models import Room
+from venues.forms import NUMBER, WHOLE_NUMBER
+from venues.models import CAPACITY_VALIDATORS, City, Room
 
 
 class FilterSerializer(serializers.Serializer):
@@ -19,14 +21,25 @@ class FilterSerializer(serializers.Serializer):
 
     city = serializers.SlugField(required=False, help_text="City slug, e.g. moscow")
     kind = serializers.ChoiceField(choices=Room.Kind.choices, required=False)
-    capacity = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
+    capacity = serializers.IntegerField(
+        required=False, validators=CAPACITY_VALIDATORS, error_messages={"invalid": WHOLE_NUMBER}
+    )
     equipment = serializers.CharField(required=False, max_length=100)
     max_price = serializers.DecimalField(
-        required=False, max_digits=10, decimal_places=2, min_value=0
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        error_messages={"invalid": NUMBER},
     )
     ordering = serializers.ChoiceField(
         choices=list(selectors.ORDERINGS), required=False, default="price"
     )
+
+    def validate_city(self, value: str) -> str:
+        if not City.objects.filter(slug=value).exists():
+            raise serializers.ValidationError(_("Unknown city."))
+        return value
 
     def filters(self) -> selectors.CatalogueFilters:
         return selectors.CatalogueFilters(**self.validated_data)
@@ -133,9 +146,24 @@ class VenueDetailOut(VenueOut):
 
 
 class _Pagination(PageNumberPagination):
+    """20 a page; `page` and `page_size` that are not whole numbers ≥ 1 are a 400, not a 404.
+
+    A page number past the last page is still DRF's 404 ("Invalid page").
+    """
+
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        errors = {}
+        for name in (self.page_query_param, self.page_size_query_param):
+            value = request.query_params.get(name)
+            if value is not None and not (value.isascii() and value.isdigit() and int(value) >= 1):
+                errors[name] = [_("Enter a whole number from 1.")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().paginate_queryset(queryset, request, view=view)
 
 
 def _paginated(view: APIView, request: Request, queryset, serializer) -> Response:

@@ -6,6 +6,9 @@ too-weak role a 403); every write calls one service, whose errors core.api turns
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -17,7 +20,17 @@ from rest_framework.views import APIView
 
 from core.errors import NotFound
 from venues import selectors, services
-from venues.models import City, Membership, OpeningHours, Price, Room, Venue
+from venues.forms import NUMBER, WHOLE_NUMBER
+from venues.models import (
+    CAPACITY_VALIDATORS,
+    PRICE_POSITIVE_MESSAGE,
+    City,
+    Membership,
+    OpeningHours,
+    Price,
+    Room,
+    Venue,
+)
 
 EDITORS = selectors.EDITORS
 OWNERS = (Membership.Role.OWNER,)
@@ -110,23 +123,60 @@ class PartnerVenueOut(serializers.Serializer):
 
 class PartnerDayHoursIO(serializers.Serializer):
     weekday = serializers.ChoiceField(choices=OpeningHours.Weekday.choices)
-    opens = serializers.TimeField(**TIME)
-    closes = serializers.TimeField(**TIME, help_text="At or before `opens`: the next day")
+    closed = serializers.BooleanField(default=False, help_text="Closed all day")
+    opens = serializers.TimeField(**TIME, required=False, allow_null=True)
+    closes = serializers.TimeField(
+        **TIME, required=False, allow_null=True, help_text="At or before `opens`: the next day"
+    )
+
+    def validate(self, data):
+        if not data.get("closed") and (data.get("opens") is None or data.get("closes") is None):
+            message = _("Enter both times, or mark the day closed.")
+            raise serializers.ValidationError({"opens": [message]})
+        return data
 
 
 class PartnerHoursIn(serializers.Serializer):
-    days = PartnerDayHoursIO(many=True, help_text="Weekdays left out are closed.")
+    days = PartnerDayHoursIO(
+        many=True,
+        help_text=(
+            "The whole week: all seven weekdays (0 = Monday … 6 = Sunday), each with `opens` "
+            "and `closes` or with `closed: true`. A week with a day missing is refused (400), "
+            "so nothing changes by omission."
+        ),
+    )
 
     def validate_days(self, days):
         weekdays = [d["weekday"] for d in days]
         if len(weekdays) != len(set(weekdays)):
             raise serializers.ValidationError(_("Each weekday may appear once."))
+        missing = sorted(set(range(7)) - set(weekdays))
+        if missing:
+            names = ", ".join(str(OpeningHours.Weekday(day).label) for day in missing)
+            raise serializers.ValidationError(
+                _("Give all seven weekdays (a closed day with closed: true); missing: %(days)s.")
+                % {"days": names}
+            )
         return days
 
 
+class PartnerPriceOutsideHoursOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    room = serializers.IntegerField(source="room_id")
+    room_name = serializers.CharField(source="room.name")
+    day_type = serializers.CharField()
+    starts = serializers.TimeField(**TIME)
+    ends = serializers.TimeField(**TIME)
+
+
 class PartnerHoursOut(serializers.Serializer):
-    days = PartnerDayHoursIO(many=True)
+    days = PartnerDayHoursIO(many=True, help_text="All seven weekdays")
     schedule_confirmed_at = serializers.DateTimeField(allow_null=True)
+    prices_outside_hours = PartnerPriceOutsideHoursOut(
+        many=True,
+        help_text="Price bands that no longer lie within the opening hours of their day type. "
+        "They are kept; change or delete them.",
+    )
 
 
 class PartnerExceptionIO(serializers.Serializer):
@@ -157,7 +207,9 @@ class PartnerRoomIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Room.Kind.choices)
     description = serializers.CharField(required=False, allow_blank=True)
-    capacity = serializers.IntegerField(min_value=1, max_value=10_000)
+    capacity = serializers.IntegerField(
+        validators=CAPACITY_VALIDATORS, error_messages={"invalid": WHOLE_NUMBER}
+    )
     area_m2 = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     equipment = serializers.ListField(
         child=serializers.CharField(max_length=100), required=False, max_length=100
@@ -188,7 +240,12 @@ class PartnerPriceIn(serializers.Serializer):
     day_type = serializers.ChoiceField(choices=Price.DayType.choices)
     starts = serializers.TimeField(**TIME)
     ends = serializers.TimeField(**TIME, help_text="At or before `starts`: past midnight")
-    price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2, min_value=0)
+    price_per_hour = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"), message=PRICE_POSITIVE_MESSAGE)],
+        error_messages={"invalid": NUMBER},
+    )
     valid_from = serializers.DateField(required=False, allow_null=True)
     valid_until = serializers.DateField(required=False, allow_null=True)
 
@@ -366,17 +423,28 @@ class ScheduleConfirmView(PartnerView):
 
 
 def _hours_out(venue: Venue) -> dict:
+    hours = {h.weekday: h for h in venue.opening_hours.all()}
     days = [
-        {"weekday": h.weekday, "opens": h.opens, "closes": h.closes}
-        for h in venue.opening_hours.order_by("weekday")
+        {"weekday": day, "closed": False, "opens": hours[day].opens, "closes": hours[day].closes}
+        if day in hours
+        else {"weekday": day, "closed": True, "opens": None, "closes": None}
+        for day in range(7)
     ]
     return PartnerHoursOut(
-        {"days": days, "schedule_confirmed_at": venue.schedule_confirmed_at}
+        {
+            "days": days,
+            "schedule_confirmed_at": venue.schedule_confirmed_at,
+            "prices_outside_hours": selectors.prices_outside_hours(venue),
+        }
     ).data
 
 
 class HoursView(PartnerView):
-    """The weekly hours (GET); replace them (PUT, owners and managers; confirms the schedule)."""
+    """The weekly hours (GET); replace the whole week (PUT, owners and managers).
+
+    PUT confirms the schedule. Price bands that fall outside the new hours are kept and listed
+    in `prices_outside_hours`.
+    """
 
     @extend_schema(responses=PartnerHoursOut)
     def get(self, request: Request, venue_id: int) -> Response:
@@ -385,12 +453,11 @@ class HoursView(PartnerView):
     @extend_schema(request=PartnerHoursIn, responses=PartnerHoursOut)
     def put(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        given = {d["weekday"]: d for d in _valid(PartnerHoursIn, request)["days"]}
         hours = {
-            day: services.DayHours(opens=given[day]["opens"], closes=given[day]["closes"])
-            if day in given
-            else None
-            for day in range(7)
+            day["weekday"]: None
+            if day["closed"]
+            else services.DayHours(opens=day["opens"], closes=day["closes"])
+            for day in _valid(PartnerHoursIn, request)["days"]
         }
         services.opening_hours_set(actor=request.user, venue=venue, hours=hours)
         venue.refresh_from_db()

@@ -8,9 +8,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from venues import services
-from venues.models import City, Membership, OpeningHours, Price, Room, ScheduleException, Venue
+from venues.models import (
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    CAPACITY_VALIDATORS,
+    City,
+    Membership,
+    OpeningHours,
+    Price,
+    Room,
+    ScheduleException,
+    Venue,
+)
 from venues.selectors import CatalogueFilters
 
+# The same words for a malformed number on every form and in the API.
+WHOLE_NUMBER = _("Enter a whole number.")
+NUMBER = _("Enter a number.")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -19,7 +33,7 @@ class OrganisationForm(forms.Form):
     name = forms.CharField(
         label=_("Business name"),
         max_length=200,
-        help_text=_("How guests and your team see your business, e.g. «Звук и Ко»."),
+        help_text=_("How guests and your team see your business, e.g. “Sound & Co”."),
     )
 
 
@@ -41,6 +55,10 @@ class VenueForm(forms.ModelForm):
             "timezone": _("IANA name, e.g. Europe/Moscow or Asia/Yekaterinburg."),
             "cancellation_fee_percent": _("Charged when a guest cancels later than that."),
         }
+
+    def _post_clean(self):
+        # Model validation and constraints run in the service, with the API's messages.
+        pass
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,6 +89,12 @@ class RoomForm(forms.ModelForm):
     equipment = EquipmentField(
         label=_("Equipment"), required=False, help_text=_("One item per line.")
     )
+    # Limits come from the model (validated in the service), as for the API.
+    capacity = forms.IntegerField(
+        label=_("Capacity, people"),
+        error_messages={"invalid": WHOLE_NUMBER},
+        widget=forms.NumberInput(attrs={"min": CAPACITY_MIN, "max": CAPACITY_MAX}),
+    )
 
     class Meta:
         model = Room
@@ -83,7 +107,13 @@ class RoomForm(forms.ModelForm):
 
 
 class PhotoForm(forms.Form):
-    image = forms.ImageField(label=_("Photo"), help_text=_("JPEG, PNG or WebP, up to 5 MB."))
+    # A plain file field: services.photo_validate checks the picture (size, pixels, format),
+    # so the dashboard and the API give the same message.
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, up to 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     room = forms.ModelChoiceField(
         label=_("Room"),
         queryset=Room.objects.none(),
@@ -166,7 +196,11 @@ class ScheduleExceptionForm(forms.ModelForm):
 
 class PriceForm(forms.ModelForm):
     price_per_hour = forms.DecimalField(
-        label=_("Price per hour, ₽"), min_value=Decimal(0), max_digits=10, decimal_places=2
+        label=_("Price per hour, ₽"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={"invalid": NUMBER},
+        widget=forms.NumberInput(attrs={"min": "0.01", "step": "0.01"}),
     )
 
     class Meta:
@@ -192,7 +226,12 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("Any type")), *Room.Kind.choices],
     )
-    capacity = forms.IntegerField(label=_("People"), required=False, min_value=1, max_value=10_000)
+    capacity = forms.IntegerField(
+        label=_("People"),
+        required=False,
+        validators=CAPACITY_VALIDATORS,
+        error_messages={"invalid": WHOLE_NUMBER},
+    )
     equipment = forms.CharField(
         label=_("Equipment"),
         required=False,

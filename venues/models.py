@@ -12,7 +12,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+# One rule for a room's capacity everywhere: the dashboard, the partner API and the search.
+CAPACITY_MIN, CAPACITY_MAX = 1, 1000
+CAPACITY_MESSAGE = _("Capacity is from 1 to 1000 people.")
+CAPACITY_VALIDATORS = [
+    MinValueValidator(CAPACITY_MIN, message=CAPACITY_MESSAGE),
+    MaxValueValidator(CAPACITY_MAX, message=CAPACITY_MESSAGE),
+]
+PRICE_POSITIVE_MESSAGE = _("The price must be more than zero.")
+ROOM_NAME_TAKEN_MESSAGE = _("This venue already has a room with this name.")
 
 
 def validate_timezone(value: str) -> None:
@@ -68,7 +79,11 @@ class Membership(models.Model):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                name="membership_unique",
+                violation_error_message=_("This person is already a member."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -149,10 +164,14 @@ class Venue(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(cancellation_fee_percent__lte=100), name="venue_fee_percent_max_100"
+                condition=Q(cancellation_fee_percent__lte=100),
+                name="venue_fee_percent_max_100",
+                violation_error_message=_("The fee is at most 100%."),
             ),
             models.CheckConstraint(
-                condition=Q(pay_at_venue=True) | Q(pay_online=True), name="venue_has_payment_mode"
+                condition=Q(pay_at_venue=True) | Q(pay_online=True),
+                name="venue_has_payment_mode",
+                violation_error_message=_("Choose at least one way to pay."),
             ),
         ]
         indexes = [models.Index(fields=["city", "is_published"])]
@@ -182,7 +201,7 @@ class Room(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
     capacity = models.PositiveSmallIntegerField(
-        _("capacity, people"), validators=[MinValueValidator(1)]
+        _("capacity, people"), validators=CAPACITY_VALIDATORS
     )
     area_m2 = models.PositiveIntegerField(_("area, m²"), null=True, blank=True)
     equipment = ArrayField(
@@ -212,11 +231,25 @@ class Room(models.Model):
         ordering = ["venue", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(slot_minutes__in=[30, 60]), name="room_slot_step_30_or_60"
+                condition=Q(slot_minutes__in=[30, 60]),
+                name="room_slot_step_30_or_60",
+                violation_error_message=_("The slot step is 30 or 60 minutes."),
             ),
             models.CheckConstraint(
                 condition=Q(min_booking_minutes__gte=models.F("slot_minutes")),
                 name="room_min_booking_at_least_a_slot",
+                violation_error_message=_("The minimum booking must be at least one slot."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=CAPACITY_MIN, capacity__lte=CAPACITY_MAX),
+                name="room_capacity_range",
+                violation_error_message=CAPACITY_MESSAGE,
+            ),
+            models.UniqueConstraint(
+                "venue",
+                Lower("name"),
+                name="room_name_unique_per_venue",
+                violation_error_message=ROOM_NAME_TAKEN_MESSAGE,
             ),
         ]
         indexes = [
@@ -291,13 +324,19 @@ class OpeningHours(models.Model):
         ordering = ["venue", "weekday"]
         constraints = [
             models.UniqueConstraint(
-                fields=["venue", "weekday"], name="opening_hours_one_per_weekday"
+                fields=["venue", "weekday"],
+                name="opening_hours_one_per_weekday",
+                violation_error_message=_("This weekday already has opening hours."),
             ),
             models.CheckConstraint(
-                condition=~Q(opens=models.F("closes")), name="opening_hours_not_empty"
+                condition=~Q(opens=models.F("closes")),
+                name="opening_hours_not_empty",
+                violation_error_message=_("The closing time must differ from the opening time."),
             ),
             models.CheckConstraint(
-                condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_range"
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="opening_hours_weekday_range",
+                violation_error_message=_("A weekday is a number from 0 (Monday) to 6 (Sunday)."),
             ),
         ]
 
@@ -323,7 +362,9 @@ class ScheduleException(models.Model):
         ordering = ["venue", "date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["venue", "date"], name="schedule_exception_one_per_date"
+                fields=["venue", "date"],
+                name="schedule_exception_one_per_date",
+                violation_error_message=_("There is already an exception on this date."),
             ),
             models.CheckConstraint(
                 condition=Q(is_closed=True, opens__isnull=True, closes__isnull=True)
@@ -332,6 +373,9 @@ class ScheduleException(models.Model):
                     & ~Q(opens=models.F("closes"))
                 ),
                 name="schedule_exception_hours_consistent",
+                violation_error_message=_(
+                    "Enter the special opening and closing times, or mark the day closed."
+                ),
             ),
         ]
 
@@ -366,7 +410,7 @@ class Price(models.Model):
         FRIDAY = "friday", _("Friday")
         SATURDAY = "saturday", _("Saturday")
         SUNDAY = "sunday", _("Sunday")
-        HOLIDAY = "holiday", _("holiday")
+        HOLIDAY = "holiday", _("Public holiday")
 
     room = models.ForeignKey(
         Room, on_delete=models.CASCADE, related_name="prices", verbose_name=_("room")
@@ -378,7 +422,7 @@ class Price(models.Model):
         _("price per hour, ₽"),
         max_digits=10,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal(0))],
+        validators=[MinValueValidator(Decimal("0.01"), message=PRICE_POSITIVE_MESSAGE)],
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -388,15 +432,22 @@ class Price(models.Model):
         verbose_name_plural = _("prices")
         ordering = ["room", "day_type", "starts"]
         constraints = [
-            models.CheckConstraint(condition=Q(price_per_hour__gte=0), name="price_not_negative"),
             models.CheckConstraint(
-                condition=~Q(starts=models.F("ends")), name="price_band_not_empty"
+                condition=Q(price_per_hour__gt=0),
+                name="price_positive",
+                violation_error_message=PRICE_POSITIVE_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=~Q(starts=models.F("ends")),
+                name="price_band_not_empty",
+                violation_error_message=_("The end of the band must differ from its start."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
                 | Q(valid_until__isnull=True)
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="price_validity_ordered",
+                violation_error_message=_("The end of validity must not be before its start."),
             ),
         ]
         indexes = [models.Index(fields=["room", "day_type"])]
@@ -439,6 +490,7 @@ class Invitation(models.Model):
                 fields=["organisation", "email"],
                 condition=Q(accepted_at__isnull=True),
                 name="invitation_one_open_per_email",
+                violation_error_message=_("This address has already been invited."),
             )
         ]
 

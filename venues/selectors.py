@@ -106,8 +106,9 @@ def room_for_member(*, user: User, room_id: int, roles: Iterable[str] = EVERYONE
 ORDERINGS = {
     "price": ("price_from", "venue__name", "name", "pk"),
     "-price": ("-price_from", "venue__name", "name", "pk"),
-    "name": ("venue__name", "name", "pk"),
-    "-name": ("-venue__name", "-name", "-pk"),
+    # Cards are headed by the room's name, so "by name" is by the room's name.
+    "name": ("name", "venue__name", "pk"),
+    "-name": ("-name", "-venue__name", "-pk"),
 }
 
 
@@ -283,10 +284,13 @@ def price_table(prices: Iterable[Price]) -> list[PriceRow]:
         PriceRow(starts=k[0], ends=k[1], valid_from=k[2], valid_until=k[3], cells=v)
         for k, v in sorted(
             rows.items(),
+            # By start (a business day starts at 06:00), then end, then validity.
             key=lambda item: (
-                item[0][2] or date.min,
                 (item[0][0].hour - 6) % 24,
                 item[0][0].minute,
+                (item[0][1].hour - 6) % 24 or 24,
+                item[0][1].minute,
+                item[0][2] or date.min,
             ),
         )
     ]
@@ -310,3 +314,47 @@ def price_for_member(*, user: User, price_id: int, roles: Iterable[str] = EVERYO
         raise NotFound(_("Not found."))
     _check_role(user=user, organisation_id=price.room.venue.organisation_id, roles=roles)
     return price
+
+
+# Which weekdays (Monday = 0) each day type of the price table stands for.
+DAY_TYPE_WEEKDAYS: dict[str, tuple[int, ...]] = {
+    Price.DayType.WEEKDAY: (0, 1, 2, 3),
+    Price.DayType.FRIDAY: (4,),
+    Price.DayType.SATURDAY: (5,),
+    Price.DayType.SUNDAY: (6,),
+    Price.DayType.HOLIDAY: (0, 1, 2, 3, 4, 5, 6),
+}
+MINUTES_PER_DAY = 24 * 60
+
+
+def _span(opens: time, closes: time) -> tuple[int, int]:
+    """Minutes from the business day's midnight; a closing at or before opening is next day."""
+    start, end = opens.hour * 60 + opens.minute, closes.hour * 60 + closes.minute
+    if end <= start:
+        end += MINUTES_PER_DAY
+    return start, end
+
+
+def within_hours(starts: time, ends: time, opens: time, closes: time) -> bool:
+    """Does the band lie within one business day's hours (both may run past midnight)?"""
+    open_start, open_end = _span(opens, closes)
+    start, end = _span(starts, ends)
+    if start < open_start:  # a band after midnight belongs to the end of the business day
+        start, end = start + MINUTES_PER_DAY, end + MINUTES_PER_DAY
+    return open_start <= start and end <= open_end
+
+
+def prices_outside_hours(venue: Venue) -> list[Price]:
+    """The venue's price bands that lie within no opening hours of their day type's weekdays.
+
+    They are never deleted automatically: the dashboard and the API point them out after the
+    hours change, so the team can fix or remove them.
+    """
+    hours = {h.weekday: h for h in OpeningHours.objects.filter(venue=venue)}
+    outside = []
+    prices = Price.objects.filter(room__venue=venue).select_related("room")
+    for price in prices.order_by("room__name", "day_type", "starts"):
+        open_days = [hours[d] for d in DAY_TYPE_WEEKDAYS[price.day_type] if d in hours]
+        if not any(within_hours(price.starts, price.ends, h.opens, h.closes) for h in open_days):
+            outside.append(price)
+    return outside

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime
 import secrets
+import warnings
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +31,7 @@ from accounts.models import User
 from core.errors import ApplicationError, Conflict, NotFound
 from core.services import audit_record
 from venues.models import (
+    ROOM_NAME_TAKEN_MESSAGE,
     Invitation,
     Membership,
     OpeningHours,
@@ -39,6 +42,7 @@ from venues.models import (
     ScheduleException,
     Venue,
 )
+from venues.selectors import DAY_TYPE_WEEKDAYS, within_hours
 
 Role = Membership.Role
 DayType = Price.DayType
@@ -46,15 +50,8 @@ MINUTES_PER_DAY = 24 * 60
 # Uploads larger than this are refused before Pillow ever opens them.
 PHOTO_MAX_BYTES = getattr(settings, "VENUES_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
-# Which weekdays (Monday = 0) each day type of the price table stands for.
-DAY_TYPE_WEEKDAYS: dict[str, tuple[int, ...]] = {
-    DayType.WEEKDAY: (0, 1, 2, 3),
-    DayType.FRIDAY: (4,),
-    DayType.SATURDAY: (5,),
-    DayType.SUNDAY: (6,),
-    DayType.HOLIDAY: (0, 1, 2, 3, 4, 5, 6),
-}
-
+# Larger pictures are refused by their size in pixels (a small file may unpack to gigabytes).
+PHOTO_MAX_SIDE = 10_000
 VENUE_FIELDS = (
     "name",
     "description",
@@ -129,14 +126,6 @@ def _save(obj: models.Model, message: str) -> None:
 
 def _minutes(value: datetime.time) -> int:
     return value.hour * 60 + value.minute
-
-
-def _span(opens: datetime.time, closes: datetime.time) -> tuple[int, int]:
-    """Minutes from the business day's midnight; a closing at or before opening is next day."""
-    start, end = _minutes(opens), _minutes(closes)
-    if end <= start:
-        end += MINUTES_PER_DAY
-    return start, end
 
 
 def _pieces(starts: datetime.time, ends: datetime.time) -> list[tuple[int, int]]:
@@ -356,12 +345,31 @@ def _check_venue(venue: Venue) -> None:
         raise ApplicationError(message, fields={"pay_at_venue": [message]})
 
 
+def _check_room(room: Room) -> None:
+    _full_clean(room, exclude=["venue", "price_from"])
+    taken = Room.objects.filter(venue_id=room.venue_id, name__iexact=room.name.strip())
+    if room.pk:
+        taken = taken.exclude(pk=room.pk)
+    if taken.exists():
+        message = str(ROOM_NAME_TAKEN_MESSAGE)
+        raise Conflict(message, fields={"name": [message]})
+
+
+def _save_room(room: Room) -> None:
+    try:
+        with transaction.atomic():
+            room.save()
+    except IntegrityError as error:  # a concurrent request took the name after our check
+        message = str(ROOM_NAME_TAKEN_MESSAGE)
+        raise Conflict(message, fields={"name": [message]}) from error
+
+
 @transaction.atomic
 def room_create(*, actor: User, venue: Venue, **values: Any) -> Room:
     room = Room(venue=venue)
     _apply(room, values, ROOM_FIELDS)
-    _full_clean(room, exclude=["venue", "price_from"])
-    _save(room, _("The room could not be saved."))
+    _check_room(room)
+    _save_room(room)
     audit_record(actor=actor, action="room.create", obj=room, after=_snapshot(room, ROOM_FIELDS))
     return room
 
@@ -370,8 +378,8 @@ def room_create(*, actor: User, venue: Venue, **values: Any) -> Room:
 def room_update(*, actor: User, room: Room, **values: Any) -> Room:
     before = _snapshot(room, ROOM_FIELDS)
     _apply(room, values, ROOM_FIELDS)
-    _full_clean(room, exclude=["venue", "price_from"])
-    _save(room, _("The room could not be saved."))
+    _check_room(room)
+    _save_room(room)
     audit_record(
         actor=actor,
         action="room.update",
@@ -394,9 +402,18 @@ def photo_validate(image: UploadedFile) -> None:
         raise ApplicationError(message, fields={"image": [message]})
     try:
         image.seek(0)
-        with Image.open(image) as picture:
-            picture_format = picture.format
-            picture.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(image) as picture:
+                picture_format, (width, height) = picture.format, picture.size
+                if max(width, height) > PHOTO_MAX_SIDE:
+                    raise Image.DecompressionBombError(f"{width}x{height}")
+                picture.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        message = _("The photo is too large in pixels: at most %(side)s × %(side)s.") % {
+            "side": PHOTO_MAX_SIDE
+        }
+        raise ApplicationError(message, fields={"image": [message]}) from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         message = _("This file is not an image.")
         raise ApplicationError(message, fields={"image": [message]}) from error
@@ -487,6 +504,10 @@ def _confirm(venue: Venue, now: datetime.datetime | None) -> None:
 @transaction.atomic
 def schedule_confirm(*, actor: User, venue: Venue, now: datetime.datetime | None = None) -> Venue:
     """The team says the schedule is up to date (DESIGN §3: stale schedules lose points)."""
+    if not OpeningHours.objects.filter(venue=venue).exists():
+        raise ApplicationError(
+            _("Every day is closed: set the opening hours before confirming the schedule.")
+        )
     before = _json_value(venue.schedule_confirmed_at)
     _confirm(venue, now)
     audit_record(
@@ -497,6 +518,26 @@ def schedule_confirm(*, actor: User, venue: Venue, now: datetime.datetime | None
         after={"schedule_confirmed_at": _json_value(venue.schedule_confirmed_at)},
     )
     return venue
+
+
+EXCEPTION_MAX_YEARS_AHEAD = 2
+
+
+def schedule_exception_date_check(
+    *, venue: Venue, date: datetime.date, now: datetime.datetime | None = None
+) -> None:
+    """An exception is for a day from today (the venue's today) up to two years ahead."""
+    today = timezone.localdate(now or timezone.now(), timezone=zoneinfo.ZoneInfo(venue.timezone))
+    try:
+        last = today.replace(year=today.year + EXCEPTION_MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year + EXCEPTION_MAX_YEARS_AHEAD, day=28)
+    if date < today:
+        message = _("The date is in the past.")
+        raise ApplicationError(message, fields={"date": [message]})
+    if date > last:
+        message = _("Choose a date no more than two years ahead.")
+        raise ApplicationError(message, fields={"date": [message]})
 
 
 @transaction.atomic
@@ -511,6 +552,7 @@ def schedule_exception_create(
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> ScheduleException:
+    schedule_exception_date_check(venue=venue, date=date, now=now)
     if is_closed:
         opens = closes = None
     elif opens is None or closes is None:
@@ -589,7 +631,7 @@ def price_band_check(
     if not open_days:
         message = _("The venue has no opening hours on these days; set the hours first.")
         raise ApplicationError(message, fields={"day_type": [message]})
-    if not any(_within(starts, ends, h.opens, h.closes) for h in open_days):
+    if not any(within_hours(starts, ends, h.opens, h.closes) for h in open_days):
         spans = ", ".join(sorted({f"{h.opens:%H:%M}–{h.closes:%H:%M}" for h in open_days}))
         message = _("The band %(band)s is outside the opening hours (%(hours)s).") % {
             "band": band,
@@ -611,17 +653,6 @@ def price_band_check(
                 "other": f"{other.starts:%H:%M}–{other.ends:%H:%M}",
             }
             raise ApplicationError(message, fields={"starts": [message]})
-
-
-def _within(
-    starts: datetime.time, ends: datetime.time, opens: datetime.time, closes: datetime.time
-) -> bool:
-    """Does the band lie within one business day's hours (both may run past midnight)?"""
-    open_start, open_end = _span(opens, closes)
-    start, end = _span(starts, ends)
-    if start < open_start:  # a band after midnight belongs to the end of the business day
-        start, end = start + MINUTES_PER_DAY, end + MINUTES_PER_DAY
-    return open_start <= start and end <= open_end
 
 
 def room_price_from_refresh(*, room_id: int, today: datetime.date | None = None) -> None:

@@ -14,13 +14,21 @@ from venues.models import Price
 PAGE_SIZE = 20
 
 
+def _page_number(value: str | None) -> int:
+    """A page number from the query; anything below 1 or not a number is the first page."""
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
 def home(request: HttpRequest) -> HttpResponse:
     """The search form and its results, sorted and paginated."""
     cities = list(selectors.cities())
     form = SearchForm(request.GET or None, cities=cities)
     filters = form.filters()
     paginator = Paginator(selectors.room_search(filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(_page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -68,7 +69,18 @@ def start(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     organisations = list(
         selectors.organisations_for_user(request.user)
-        .annotate(member_count=Count("memberships", distinct=True))
+        # A subquery: counting `memberships` after the filter on the same relation would count
+        # only the caller's own membership.
+        .annotate(
+            member_count=Subquery(
+                Membership.objects.filter(organisation=OuterRef("pk"))
+                .order_by()
+                .values("organisation")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            )
+        )
         .prefetch_related(
             Prefetch(
                 "venues",
@@ -104,7 +116,12 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your business is registered. Now add a venue."))
             return redirect("dashboard:venue-create", organisation_id=organisation.pk)
-    return render(request, "dashboard/organisation_form.html", {"form": form})
+    return render(
+        request,
+        "dashboard/organisation_form.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @organisation_page(write_roles=OWNERS)
@@ -191,11 +208,14 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The invited person accepts; the invitation exists only for the address it was sent to."""
     found = (
         Invitation.objects.select_related("organisation")
-        .filter(token=token, accepted_at__isnull=True, email__iexact=request.user.email)
+        .filter(token=token, accepted_at__isnull=True)
         .first()
     )
     if found is None:
         raise Http404(_("This invitation does not exist or has been used."))
+    if found.email.lower() != request.user.email.lower():
+        # Say whose it is not, never whose it is: the address stays private.
+        return render(request, "dashboard/invitation_other.html", status=404)
     if request.method == "POST":
         try:
             services.invitation_accept(user=request.user, token=token)
@@ -270,9 +290,37 @@ def venue_edit(request: HttpRequest, venue: Venue) -> HttpResponse:
 @require_POST
 @venue_page(roles=EDITORS)
 def schedule_confirm(request: HttpRequest, venue: Venue) -> HttpResponse:
-    services.schedule_confirm(actor=request.user, venue=venue)
-    messages.success(request, _("Thank you: the schedule is marked as up to date."))
-    return redirect(request.POST.get("next") or reverse("dashboard:venue", args=[venue.pk]))
+    try:
+        services.schedule_confirm(actor=request.user, venue=venue)
+    except ApplicationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("Thank you: the schedule is marked as up to date."))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("dashboard:venue", args=[venue.pk])
+    return redirect(back)
+
+
+def _warn_prices_outside_hours(request: HttpRequest, venue: Venue) -> None:
+    """After the hours change, name the price bands that now lie outside them (kept as they are)."""
+    outside = selectors.prices_outside_hours(venue)
+    if outside:
+        bands = "; ".join(
+            f"{price.room.name}: {price.get_day_type_display()} "
+            f"{price.starts:%H:%M}–{price.ends:%H:%M}"
+            for price in outside
+        )
+        messages.warning(
+            request,
+            _(
+                "These price bands are now outside the opening hours; change or delete them: "
+                "%(bands)s."
+            )
+            % {"bands": bands},
+        )
 
 
 @venue_page(roles=EDITORS)
@@ -287,6 +335,7 @@ def hours(request: HttpRequest, venue: Venue) -> HttpResponse:
             _form_error(form, error)
         else:
             messages.success(request, _("Opening hours saved."))
+            _warn_prices_outside_hours(request, venue)
             return redirect("dashboard:hours", venue_id=venue.pk)
     return _render(
         request,
@@ -310,7 +359,7 @@ def exceptions(request: HttpRequest, venue: Venue) -> HttpResponse:
     return _render(
         request,
         "dashboard/exceptions.html",
-        {"venue": venue, "form": form, "exceptions": venue.exceptions.order_by("-date")},
+        {"venue": venue, "form": form, "exceptions": venue.exceptions.order_by("date")},
         status=400 if request.method == "POST" else 200,
     )
 

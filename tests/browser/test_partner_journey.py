@@ -75,8 +75,10 @@ def test_partner_signs_up_builds_a_venue_and_finds_it_in_the_catalogue(page):
     page.get_by_role("button", name="Добавить цену").click()
     page.get_by_text("выходит за часы работы").wait_for()
 
-    page.get_by_role("button", name="Расписание актуально").click()
+    room_page = page.url
+    page.get_by_role("button", name="Подтвердить расписание").click()
     page.get_by_text("расписание отмечено как актуальное").wait_for()
+    assert page.url == room_page  # back on the page the button was pressed on
     assert Venue.objects.get(name="Репбаза «Полночь»").schedule_confirmed_at is not None
 
     # The public search finds the room with its price.
@@ -89,5 +91,5 @@ def test_partner_signs_up_builds_a_venue_and_finds_it_in_the_catalogue(page):
     assert "Репбаза «Полночь»" in card.inner_text()
     assert "1\u00a0200\u00a0₽" in card.inner_text()
     card.get_by_role("link", name="Большой зал").click()
-    page.get_by_text("10:00–02:00").first.wait_for()
+    page.get_by_text("с 10:00 до 02:00 следующего дня").first.wait_for()
     assert page.get_by_text("Marshall JCM800").is_visible()

@@ -30,6 +30,7 @@ def test_an_owner_builds_a_venue_through_the_api(owner_a, org_a, venue_a):
     assert response.data["timezone"] == "Europe/Moscow"
 
     days = [{"weekday": d, "opens": "10:00", "closes": "02:00"} for d in range(6)]
+    days.append({"weekday": 6, "closed": True})
     response = api.put(f"/api/v1/partner/venues/{venue_id}/hours/", {"days": days}, format="json")
     assert response.status_code == 200
     assert response.data["schedule_confirmed_at"] is not None

@@ -87,7 +87,7 @@ def test_a_new_partner_registers_a_business_venue_room_hours_and_prices(client, 
     ("data", "message"),
     [
         ({"starts": "09:00", "ends": "12:00", "price_per_hour": "500"}, "outside the opening"),
-        ({"starts": "12:00", "ends": "14:00", "price_per_hour": "-5"}, "greater than or equal"),
+        ({"starts": "12:00", "ends": "14:00", "price_per_hour": "-5"}, "more than zero"),
         ({"starts": "12:00", "ends": "12:00", "price_per_hour": "500"}, "must differ"),
         ({"starts": "20:00", "ends": "23:00", "price_per_hour": "500"}, "overlaps"),
     ],

@@ -227,12 +227,30 @@ def test_exceptions_confirm_the_schedule_and_are_one_per_date(venue_a, owner_a):
     venue_a.refresh_from_db()
     assert venue_a.schedule_confirmed_at == now
     with pytest.raises(Conflict):
-        services.schedule_exception_create(actor=owner_a, venue=venue_a, date=D(2026, 12, 31))
+        services.schedule_exception_create(
+            actor=owner_a, venue=venue_a, date=D(2026, 12, 31), now=now
+        )
     with pytest.raises(ApplicationError, match="special opening and closing"):
         services.schedule_exception_create(
-            actor=owner_a, venue=venue_a, date=D(2027, 1, 1), is_closed=False
+            actor=owner_a, venue=venue_a, date=D(2027, 1, 1), is_closed=False, now=now
         )
     assert ScheduleException.objects.filter(venue=venue_a).count() == 1
+
+
+def test_an_exception_is_for_today_up_to_two_years_ahead_in_the_venue_time_zone(venue_a, owner_a):
+    # 23:30 UTC on 31 December is already 1 January in Moscow.
+    now = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC)
+    with pytest.raises(ApplicationError, match="in the past"):
+        services.schedule_exception_create(
+            actor=owner_a, venue=venue_a, date=D(2026, 12, 31), now=now
+        )
+    with pytest.raises(ApplicationError, match="two years ahead"):
+        services.schedule_exception_create(
+            actor=owner_a, venue=venue_a, date=D(2029, 1, 2), now=now
+        )
+    services.schedule_exception_create(actor=owner_a, venue=venue_a, date=D(2027, 1, 1), now=now)
+    services.schedule_exception_create(actor=owner_a, venue=venue_a, date=D(2029, 1, 1), now=now)
+    assert ScheduleException.objects.filter(venue=venue_a).count() == 2
 
 
 def test_confirming_the_schedule_records_when(venue_a, owner_a):

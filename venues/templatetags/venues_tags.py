@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from venues import selectors
 from venues.dashboard import venue_nav
@@ -26,7 +33,7 @@ def dashboard_venue_nav(context, venue):
     for item in venue_nav(role):
         url = reverse(item.url_name, kwargs={"venue_id": venue.pk})
         items.append({"label": item.label, "url": url, "current": current == url})
-    return {"venue": venue, "items": items, "role": role}
+    return {"venue": venue, "items": items, "role": role, "next": request.get_full_path()}
 
 
 @register.filter
@@ -52,3 +59,65 @@ def get_item(mapping, key):
 @register.filter
 def crosses_midnight(hours) -> bool:
     return bool(hours) and hours.closes <= hours.opens
+
+
+@register.filter
+def hours_span(hours) -> str:
+    """10:00–22:00; «10:00 – до полуночи» for a 00:00 close; «… до 02:00 следующего дня» past it."""
+    if not hours or hours.opens is None or hours.closes is None:
+        return ""
+    opens, closes = hours.opens.strftime("%H:%M"), hours.closes.strftime("%H:%M")
+    if hours.closes == datetime.time(0, 0):
+        text = _("%(opens)s until midnight") % {"opens": opens}
+    elif hours.closes <= hours.opens:
+        text = _("%(opens)s until %(closes)s the next day") % {"opens": opens, "closes": closes}
+    else:
+        text = f"{opens}–{closes}"
+    return format_html('<span class="hours-span">{}</span>', text)
+
+
+def _utc_offset(zone: str, now: datetime.datetime | None = None) -> str:
+    offset = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+@register.filter
+def local_time_label(venue) -> str:
+    """«Время местное: Москва (UTC+3)» instead of the raw zone id Europe/Moscow."""
+    try:
+        offset = _utc_offset(venue.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    city = getattr(venue, "city", None)
+    if city is not None and city.timezone == venue.timezone:
+        return _("Local time: %(city)s (%(offset)s)") % {"city": city.name, "offset": offset}
+    return _("Local time (%(offset)s)") % {"offset": offset}
+
+
+@register.filter
+def day_label(value: datetime.date) -> str:
+    """«пт, 31 декабря», with the year only when it is not this year."""
+    if not value:
+        return ""
+    same_year = value.year == timezone.localdate().year
+    return date_format(value, "D, j E" if same_year else "D, j E Y")
+
+
+@register.filter
+def cancellation_policy(venue) -> str:
+    """The cancellation terms in words; a 0 % fee means free cancellation until the start."""
+    fee, hours = venue.cancellation_fee_percent, venue.cancellation_free_hours
+    if not fee or not hours:
+        if not fee:
+            return _("Free cancellation at any time before the start.")
+        return _("Free cancellation until the start.")
+    return ngettext(
+        "Free cancellation until %(hours)s hour before the start; later the fee is %(fee)s%% "
+        "of the price.",
+        "Free cancellation until %(hours)s hours before the start; later the fee is %(fee)s%% "
+        "of the price.",
+        hours,
+    ) % {"hours": hours, "fee": fee}
