@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from venues import services
+from venues import catalogue, services
 from venues.models import (
     CAPACITY_MAX,
     CAPACITY_MIN,
@@ -255,6 +255,24 @@ class SearchForm(forms.Form):
     def __init__(self, *args, cities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = [("", _("Any city"))] + [(c.slug, c.name) for c in cities]
+        for extension in catalogue.EXTENSIONS:
+            self.fields.update(extension.fields())
+
+    def clean(self):
+        data = super().clean()
+        for extension in catalogue.EXTENSIONS:
+            values = self._extension_values(extension)
+            if values:
+                try:
+                    extension.clean(values)
+                except forms.ValidationError as error:
+                    self.add_error(None, error)
+        return data
+
+    def _extension_values(self, extension) -> dict:
+        names = extension.fields().keys()
+        values = {name: self.cleaned_data.get(name) for name in names}
+        return values if any(v not in (None, "") for v in values.values()) else {}
 
     def filters(self) -> CatalogueFilters:
         if not self.is_bound:
@@ -268,4 +286,7 @@ class SearchForm(forms.Form):
             equipment=data.get("equipment") or None,
             max_price=data.get("max_price"),
             ordering=data.get("ordering") or "price",
+            extensions={}
+            if self.non_field_errors()
+            else {ext.name: self._extension_values(ext) for ext in catalogue.EXTENSIONS},
         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound, PermissionDenied
+from venues import catalogue
 from venues.models import (
     City,
     Holiday,
@@ -122,6 +123,8 @@ class CatalogueFilters:
     equipment: str | None = None  # a word any equipment item contains, case-insensitively
     max_price: Decimal | None = None  # the "from" price per hour is at most this
     ordering: str = "price"
+    # Values of the search extensions' fields, by extension name (venues/catalogue.py).
+    extensions: dict = field(default_factory=dict)
 
 
 class _ArrayToString(Func):
@@ -155,6 +158,10 @@ def room_search(filters: CatalogueFilters) -> QuerySet[Room]:
         )
     if filters.max_price is not None:
         rooms = rooms.filter(price_from__lte=filters.max_price)
+    for extension in catalogue.EXTENSIONS:
+        values = filters.extensions.get(extension.name)
+        if values:
+            rooms = extension.apply(rooms, values)
     ordering = ORDERINGS.get(filters.ordering, ORDERINGS["price"])
     return rooms.order_by(*ordering).prefetch_related(
         _public_photos(),
