@@ -10,7 +10,8 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
+from typing import Any
 
 from django.db.models import CharField, F, Func, Min, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
@@ -25,6 +26,7 @@ from venues.models import (
     OpeningHours,
     Organisation,
     Photo,
+    PointsRule,
     Price,
     Room,
     ScheduleException,
@@ -358,3 +360,91 @@ def prices_outside_hours(venue: Venue) -> list[Price]:
         if not any(within_hours(price.starts, price.ends, h.opens, h.closes) for h in open_days):
             outside.append(price)
     return outside
+
+
+# --- points: the share of a booking payable by points ----------------------------------------
+
+
+@dataclass
+class PointsShares:
+    """Everything needed to say which share is in force at a moment, loaded once per room.
+
+    Specificity: a room period rule > the room's override > a venue period rule > the venue
+    default. Several matching rules at one level: the most recently created wins.
+    """
+
+    venue_percent: int
+    room_percent: int | None
+    room_rules: list[PointsRule]
+    venue_rules: list[PointsRule]
+
+    def share(self, local_moment: datetime) -> int:
+        for rule in self.room_rules:
+            if rule.matches(local_moment):
+                return rule.percent
+        if self.room_percent is not None:
+            return self.room_percent
+        for rule in self.venue_rules:
+            if rule.matches(local_moment):
+                return rule.percent
+        return self.venue_percent
+
+
+def points_shares(room: Room) -> PointsShares:
+    rules = list(
+        PointsRule.objects.filter(venue_id=room.venue_id)
+        .filter(Q(room__isnull=True) | Q(room_id=room.pk))
+        .order_by("-created_at", "-pk")
+    )
+    return PointsShares(
+        venue_percent=room.venue.max_points_percent,
+        room_percent=room.max_points_percent,
+        room_rules=[r for r in rules if r.room_id == room.pk],
+        venue_rules=[r for r in rules if r.room_id is None],
+    )
+
+
+def points_share_at(room: Room, moment: datetime) -> int:
+    """The share (%) of the price payable by points for a slot starting at `moment`."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(room.venue.timezone))
+    return points_shares(room).share(local.replace(tzinfo=None))
+
+
+def points_cap(room: Room, slots: Iterable[Any], *, now: datetime) -> int:
+    """The most points a booking of these slots (each with `.start` and `.price`) may take.
+
+    Slot by slot: the slot's price × the share in force at its start, summed, rounded down.
+    Zero when the venue does not accept points now or the price is below its minimum.
+    """
+    venue = room.venue
+    slots = list(slots)
+    if not slots or not venue.accepts_points_now(now):
+        return 0
+    total = sum((Decimal(s.price) for s in slots), Decimal(0))
+    if venue.points_min_booking_amount is not None and total < venue.points_min_booking_amount:
+        return 0
+    zone = zoneinfo.ZoneInfo(venue.timezone)
+    shares = points_shares(room)
+    cap = Decimal(0)
+    for slot in slots:
+        local = slot.start.astimezone(zone).replace(tzinfo=None)
+        cap += Decimal(slot.price) * shares.share(local) / 100
+    return int(cap.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def points_rules_for_venue(venue: Venue) -> QuerySet[PointsRule]:
+    return (
+        PointsRule.objects.filter(venue=venue)
+        .select_related("room")
+        .order_by("room__name", "-created_at", "-pk")
+    )
+
+
+def points_rule_for_member(
+    *, user: User, venue_id: int, rule_id: Any, roles: Iterable[str] = EVERYONE
+) -> PointsRule:
+    venue = venue_for_member(user=user, venue_id=venue_id, roles=roles)
+    rule = PointsRule.objects.filter(venue=venue, pk=rule_id).select_related("room").first()
+    if rule is None:
+        raise NotFound(_("Not found."))
+    return rule
