@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # One rule for a room's capacity everywhere: the dashboard, the partner API and the search.
@@ -330,6 +331,16 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue} — {self.name}"
+
+    @property
+    def points_percent(self) -> int | None:
+        """The default share payable by points here (the room's or the venue's), when the venue
+        accepts points now; None otherwise. For the catalogue badge."""
+        if not self.venue.accepts_points_now(timezone.now()):
+            return None
+        if self.max_points_percent is not None:
+            return self.max_points_percent
+        return self.venue.max_points_percent
 
     def clean(self) -> None:
         if (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import NotFound, PermissionDenied
 from venues.models import (
+    SCHEDULE_FRESH_DAYS,
     City,
     Holiday,
     Membership,
@@ -123,6 +124,7 @@ class CatalogueFilters:
     capacity: int | None = None  # at least this many people
     equipment: str | None = None  # a word any equipment item contains, case-insensitively
     max_price: Decimal | None = None  # the "from" price per hour is at most this
+    accepts_points: bool = False  # only venues where points can be spent now
     ordering: str = "price"
 
 
@@ -157,6 +159,11 @@ def room_search(filters: CatalogueFilters) -> QuerySet[Room]:
         )
     if filters.max_price is not None:
         rooms = rooms.filter(price_from__lte=filters.max_price)
+    if filters.accepts_points:
+        rooms = rooms.filter(
+            venue__accepts_points=True,
+            venue__schedule_confirmed_at__gte=timezone.now() - timedelta(days=SCHEDULE_FRESH_DAYS),
+        )
     ordering = ORDERINGS.get(filters.ordering, ORDERINGS["price"])
     return rooms.order_by(*ordering).prefetch_related(
         _public_photos(),
@@ -410,7 +417,7 @@ def points_share_at(room: Room, moment: datetime) -> int:
     return points_shares(room).share(local.replace(tzinfo=None))
 
 
-def points_cap(room: Room, slots: Iterable[Any], *, now: datetime) -> int:
+def points_cap(room: Room, slots: Iterable[Any], *, now: datetime, check_venue: bool = True) -> int:
     """The most points a booking of these slots (each with `.start` and `.price`) may take.
 
     Slot by slot: the slot's price × the share in force at its start, summed, rounded down.
@@ -418,7 +425,7 @@ def points_cap(room: Room, slots: Iterable[Any], *, now: datetime) -> int:
     """
     venue = room.venue
     slots = list(slots)
-    if not slots or not venue.accepts_points_now(now):
+    if not slots or (check_venue and not venue.accepts_points_now(now)):
         return 0
     total = sum((Decimal(s.price) for s in slots), Decimal(0))
     if venue.points_min_booking_amount is not None and total < venue.points_min_booking_amount:
@@ -448,3 +455,53 @@ def points_rule_for_member(
     if rule is None:
         raise NotFound(_("Not found."))
     return rule
+
+
+@dataclass(frozen=True)
+class PointsPreview:
+    room: Room
+    start: datetime
+    hours: int
+    price: Decimal
+    points: int
+
+
+@dataclass(frozen=True)
+class _PreviewSlot:
+    start: datetime
+    price: Decimal
+
+
+def points_preview(venue: Venue, *, now: datetime, hours: int = 3) -> PointsPreview | None:
+    """A sample for the settings page: the venue's first room next Saturday 19:00–22:00, priced
+    from its price table, and the points it could take (the same cap function as bookings).
+    None when there is no active room or no price for those hours."""
+    room = venue.rooms.filter(is_active=True).order_by("name", "pk").first()
+    if room is None:
+        return None
+    zone = zoneinfo.ZoneInfo(venue.timezone)
+    today = timezone.localdate(now, timezone=zone)
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
+    kind = day_type_for(saturday)
+    prices = [
+        p
+        for p in room.prices.filter(day_type=kind)
+        if (p.valid_from is None or p.valid_from <= saturday)
+        and (p.valid_until is None or saturday <= p.valid_until)
+    ]
+    slots = []
+    for hour in range(19, 19 + hours):
+        start = datetime.combine(saturday, time(hour % 24), tzinfo=zone)
+        band_end = time((hour + 1) % 24)
+        price = next(
+            (p for p in prices if within_hours(time(hour % 24), band_end, p.starts, p.ends)),
+            None,
+        )
+        if price is None:
+            return None
+        slots.append(_PreviewSlot(start=start, price=price.price_per_hour))
+    total = sum((s.price for s in slots), Decimal(0))
+    cap = points_cap(room, slots, now=now, check_venue=False)
+    if venue.points_min_booking_amount is not None and total < venue.points_min_booking_amount:
+        cap = 0
+    return PointsPreview(room=room, start=slots[0].start, hours=hours, price=total, points=cap)

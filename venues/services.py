@@ -34,6 +34,8 @@ from venues.models import (
     BOOST_PERCENT_MESSAGE,
     POINTS_PERCENT_MESSAGE,
     ROOM_NAME_TAKEN_MESSAGE,
+    SCHEDULE_FRESH_DAYS,
+    SCHEDULE_REMIND_DAYS,
     Invitation,
     Membership,
     OpeningHours,
@@ -868,3 +870,83 @@ def points_rule_delete(*, actor: User, rule: PointsRule) -> None:
     venue = rule.venue
     rule.delete()
     audit_record(actor=actor, action="venue.points_rule_delete", obj=venue, before=before)
+
+
+# --- schedule freshness (DESIGN §3: stale schedules lose points) ----------------------------
+
+
+def _send_schedule_reminder(venue_id: int) -> None:
+    venue = Venue.objects.get(pk=venue_id)
+    owners = list(
+        Membership.objects.filter(organisation_id=venue.organisation_id, role=Role.OWNER)
+        .select_related("user")
+        .values_list("user__email", flat=True)
+    )
+    if not owners:
+        return
+    link = settings.SITE_URL + reverse("dashboard:venue", args=[venue.pk])
+    send_mail(
+        _("Confirm the schedule of %(venue)s") % {"venue": venue.name},
+        _(
+            "The schedule of %(venue)s was last confirmed %(days)s days ago. Unless it is "
+            "confirmed within %(left)s days, clients will not be able to pay there with "
+            "points.\n\nConfirm it here:\n%(link)s\n"
+        )
+        % {
+            "venue": venue.name,
+            "days": SCHEDULE_REMIND_DAYS,
+            "left": SCHEDULE_FRESH_DAYS - SCHEDULE_REMIND_DAYS,
+            "link": link,
+        },
+        None,
+        owners,
+    )
+
+
+def schedule_freshness_check(*, now: datetime.datetime, batch_size: int = 500) -> tuple[int, int]:
+    """Remind owners 25 days after a confirmation (once per confirmation) and, after 30 days,
+    stop accepting points (audited). Claims rows with SKIP LOCKED: safe twice and in parallel.
+    Returns (reminded, switched off)."""
+    remind_before = now - datetime.timedelta(days=SCHEDULE_REMIND_DAYS)
+    stale_before = now - datetime.timedelta(days=SCHEDULE_FRESH_DAYS)
+    reminded = switched_off = 0
+    with transaction.atomic():
+        stale = list(
+            Venue.objects.select_for_update(skip_locked=True)
+            .filter(accepts_points=True)
+            .filter(
+                Q(schedule_confirmed_at__isnull=True) | Q(schedule_confirmed_at__lt=stale_before)
+            )
+            .order_by("pk")[:batch_size]
+        )
+        for venue in stale:
+            venue.accepts_points = False
+            venue.save(update_fields=["accepts_points"])
+            audit_record(
+                actor=None,
+                action="venue.points_off_stale_schedule",
+                obj=venue,
+                before={"accepts_points": True},
+                after={
+                    "accepts_points": False,
+                    "schedule_confirmed_at": _json_value(venue.schedule_confirmed_at),
+                },
+            )
+            switched_off += 1
+        due = list(
+            Venue.objects.select_for_update(skip_locked=True)
+            .filter(
+                accepts_points=True,
+                schedule_confirmed_at__lte=remind_before,
+                schedule_confirmed_at__gte=stale_before,
+            )
+            .exclude(schedule_reminder_for=models.F("schedule_confirmed_at"))
+            .order_by("pk")[:batch_size]
+        )
+        for venue in due:
+            venue.schedule_reminder_for = venue.schedule_confirmed_at
+            venue.save(update_fields=["schedule_reminder_for"])
+            venue_id = venue.pk
+            transaction.on_commit(lambda v=venue_id: _send_schedule_reminder(v))
+            reminded += 1
+    return reminded, switched_off
