@@ -315,3 +315,28 @@ def test_a_booking_without_points_touches_no_ledger(points_room):
     user = UserFactory()
     book(user, points_room, 0)
     assert not LedgerTransaction.objects.exists()
+
+
+# --- checkout page ---------------------------------------------------------------------------
+
+
+def test_checkout_page_offers_points_and_books_with_them(client, client_user, points_room):
+    give_points(client_user, 700)
+    client.force_login(client_user)
+    params = {"room": points_room.pk, "start": START.isoformat(), "minutes": 120}
+    page = client.get("/bookings/checkout/", params).content.decode()
+    assert 'max="500"' in page and 'id="points-range"' in page
+    page = client.get("/bookings/checkout/", {**params, "points": 300}).content.decode()
+    assert 'id="quote-money-due">1700,00 ₽' in page
+    page = client.get("/bookings/checkout/", {**params, "points": 600}).content.decode()
+    assert 'id="quote-money-due">2000,00 ₽' in page  # refused, quoted without points
+    assert 'role="alert"' in page
+    response = client.post("/bookings/checkout/", {**params, "payment": "venue", "points": 501})
+    assert response.status_code == 400 and not Booking.objects.exists()
+    response = client.post("/bookings/checkout/", {**params, "payment": "venue", "points": 500})
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert (booking.points, booking.money_due) == (500, Decimal("1500.00"))
+    detail = client.get(f"/me/bookings/{booking.pk}/").content.decode()
+    assert 'data-testid="booking-points"' in detail and "1500,00" in detail
+    assert balance(client_user) == 200
