@@ -57,7 +57,11 @@ def test_owner_sets_25_percent_and_a_client_pays_part_with_points(
     page = client.new_page()
     page.set_default_timeout(15_000)
     _log_in(page, client_user.email)
-    page.goto(f"/bookings/checkout/?room={room_a.pk}&start={start.isoformat()}&minutes=120".replace("+", "%2B"))
+    page.goto(
+        f"/bookings/checkout/?room={room_a.pk}&start={start.isoformat()}&minutes=120".replace(
+            "+", "%2B"
+        )
+    )
     number = page.locator("#points-number")
     assert number.get_attribute("max") == "500"
     assert page.locator("#points-range").get_attribute("max") == "500"
