@@ -65,6 +65,8 @@ def booking_data(booking: Booking, *, payment_url: str | None = None) -> dict:
         "end": _iso(booking.end, zone),
         "price": f"{booking.price:.2f}",
         "money_due": f"{booking.money_due:.2f}",
+        "points": booking.points,
+        "points_cap": booking.points_cap,
         "payment": booking.payment,
         "paid": booking.paid_at is not None,
         "hold_expires_at": _iso(booking.hold_expires_at, zone),
@@ -91,6 +93,8 @@ class BookingOutput(serializers.Serializer):
     end = serializers.DateTimeField()
     price = serializers.DecimalField(max_digits=12, decimal_places=2)
     money_due = serializers.DecimalField(max_digits=12, decimal_places=2)
+    points = serializers.IntegerField()
+    points_cap = serializers.IntegerField()
     payment = serializers.ChoiceField(choices=Booking.Payment.choices)
     paid = serializers.BooleanField()
     hold_expires_at = serializers.DateTimeField(allow_null=True)
@@ -164,6 +168,16 @@ class IntervalInput(serializers.Serializer):
     end = serializers.CharField(max_length=40)
 
 
+class PointsInput(IntervalInput):
+    points = serializers.IntegerField(
+        min_value=0,
+        max_value=10**9,
+        required=False,
+        default=0,
+        help_text="Points to pay part of the price with (whole points, at most points_usable).",
+    )
+
+
 def _interval(request: Request, serializer=IntervalInput) -> tuple[Room, datetime, datetime, dict]:
     """Validate room / start / end (and whatever else `serializer` asks for)."""
     data = serializer(data=request.data)
@@ -186,6 +200,16 @@ class QuoteView(APIView):
     class QuoteOutputSerializer(serializers.Serializer):
         price = serializers.DecimalField(max_digits=12, decimal_places=2)
         money_due = serializers.DecimalField(max_digits=12, decimal_places=2)
+        points_cap = serializers.IntegerField()
+        points_usable = serializers.IntegerField()
+        points = serializers.IntegerField()
+        cashback_points = serializers.IntegerField()
+        cashback_available_at = serializers.DateTimeField(allow_null=True)
+        points_from = inline_serializer(
+            "QuotePointsFrom",
+            {"expires_at": serializers.DateTimeField(), "points": serializers.IntegerField()},
+            many=True,
+        )
         slots = inline_serializer(
             "QuoteSlot",
             {
@@ -200,10 +224,12 @@ class QuoteView(APIView):
             {"free_until": serializers.DateTimeField(), "fee_percent": serializers.IntegerField()},
         )
 
-    @extend_schema(request=IntervalInput, responses=QuoteOutputSerializer, auth=[])
+    @extend_schema(request=PointsInput, responses=QuoteOutputSerializer, auth=[])
     def post(self, request: Request) -> Response:
-        room, start, end, _values = _interval(request)
-        quote = selectors.booking_quote(room=room, start=start, end=end)
+        room, start, end, values = _interval(request, PointsInput)
+        quote = selectors.booking_quote(
+            room=room, start=start, end=end, user=request.user, points=values["points"]
+        )
         return Response(quote_data(quote))
 
 
@@ -215,6 +241,15 @@ def quote_data(quote: selectors.Quote) -> dict:
         "end": _iso(quote.end, zone),
         "price": f"{quote.price:.2f}",
         "money_due": f"{quote.money_due:.2f}",
+        "points_cap": quote.points_cap,
+        "points_usable": quote.points_usable,
+        "points": quote.points,
+        "cashback_points": quote.cashback_points,
+        "cashback_available_at": _iso(quote.cashback_available_at, zone),
+        "points_from": [
+            {"expires_at": _iso(p["expires_at"], zone), "points": p["points"]}
+            for p in quote.points_from
+        ],
         "slots": [
             {"start": _iso(s.start, zone), "end": _iso(s.end, zone), "price": f"{s.price:.2f}"}
             for s in quote.slots
@@ -236,7 +271,7 @@ class BookingCreateView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class BookingCreateInputSerializer(IntervalInput):
+    class BookingCreateInputSerializer(PointsInput):
         payment = serializers.ChoiceField(choices=Booking.Payment.choices)
 
     @extend_schema(
@@ -248,7 +283,12 @@ class BookingCreateView(APIView):
     def post(self, request: Request) -> Response:
         room, start, end, values = _interval(request, self.BookingCreateInputSerializer)
         booking = services.booking_create(
-            user=request.user, room=room, start=start, end=end, payment=values["payment"]
+            user=request.user,
+            room=room,
+            start=start,
+            end=end,
+            payment=values["payment"],
+            points=values["points"],
         )
         payment_url = None
         if booking.status == Booking.Status.HOLD:

@@ -72,6 +72,9 @@ class Booking(models.Model):
     occupied_until = models.DateTimeField(_("occupied until"))
     price = models.DecimalField(_("price, ₽"), max_digits=12, decimal_places=2, default=0)
     money_due = models.DecimalField(_("money due, ₽"), max_digits=12, decimal_places=2, default=0)
+    # Points used to pay part of the price (1 point = 1 ₽) and the cap in force when booked.
+    points = models.PositiveIntegerField(_("points used"), default=0)
+    points_cap = models.PositiveIntegerField(_("points cap"), default=0)
     slots = models.JSONField(_("slots"), default=list, blank=True)
     payment = models.CharField(
         _("payment"), max_length=10, choices=Payment.choices, default=Payment.VENUE
@@ -126,6 +129,11 @@ class Booking(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="booking_price_not_negative"),
             models.CheckConstraint(
                 condition=Q(money_due__gte=0), name="booking_money_due_not_negative"
+            ),
+            # Invariant 4 of DESIGN.md §4: a booking never takes more points than its cap.
+            models.CheckConstraint(
+                condition=Q(points__gte=0, points__lte=F("points_cap")),
+                name="booking_points_within_cap",
             ),
             models.CheckConstraint(
                 condition=Q(kind="client", user__isnull=False) | ~Q(kind="client"),

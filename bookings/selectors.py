@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings.models import Booking, Review
+from bookings.points import programme as points_programme
 from bookings.schedule import (
     CLOSED,
     FREE,
@@ -27,7 +28,7 @@ from bookings.schedule import (
 from core.errors import ApplicationError, Conflict, NotFound
 from core.money import money
 from venues.models import Room, Venue
-from venues.selectors import organisations_for_user
+from venues.selectors import organisations_for_user, points_cap
 
 MAX_BOOKING = timedelta(hours=24)
 
@@ -170,6 +171,12 @@ class Quote:
     money_due: Decimal
     free_until: datetime
     fee_percent: int
+    points_cap: int = 0
+    points_usable: int = 0
+    points: int = 0
+    cashback_points: int = 0
+    cashback_available_at: datetime | None = None
+    points_from: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     def slots_json(self) -> list[dict]:
@@ -289,24 +296,79 @@ def booking_quote(
     now: datetime | None = None,
     exclude_booking: int | None = None,
     check_busy: bool = True,
+    user: User | None = None,
+    points: Any = 0,
 ) -> Quote:
-    """Price per slot, total, money due and the cancellation policy that would apply."""
+    """Price per slot, total, the points cap and what is usable, money due, the cashback to
+    earn and the cancellation policy that would apply."""
     now = now or timezone.now()
     slots = interval_slots(
         room, start, end, now=now, exclude_booking=exclude_booking, check_busy=check_busy
     )
     price = money(sum((s.price for s in slots), Decimal(0)))
     venue = room.venue
+    cap = points_cap(room, slots, now=now)
+    programme = points_programme()
+    signed_in = user is not None and user.is_authenticated
+    balance = programme.balance(user, now) if signed_in and cap else 0
+    usable = max(0, min(cap, balance, int(price)))
+    chosen = points_check(points, cap=cap, usable=usable, venue=venue, now=now)
+    due = money(price - chosen)
+    cashback, available_at = programme.cashback_preview(
+        user if signed_in else None, room, start, end, due, now
+    )
     return Quote(
         room=room,
         start=slots[0].start,
         end=slots[-1].end,
         slots=slots,
         price=price,
-        money_due=price,
+        money_due=due,
         free_until=slots[0].start - timedelta(hours=venue.cancellation_free_hours),
         fee_percent=venue.cancellation_fee_percent,
+        points_cap=cap,
+        points_usable=usable,
+        points=chosen,
+        cashback_points=cashback,
+        cashback_available_at=available_at,
+        points_from=programme.lots_preview(user, chosen, now) if chosen else [],
     )
+
+
+def _points_error(message: str) -> ApplicationError:
+    return ApplicationError(message, fields={"points": [message]})
+
+
+def points_check(points: Any, *, cap: int, usable: int, venue: Venue, now: datetime) -> int:
+    """The points asked for as an int, or a 400 on `points` saying what is wrong."""
+    if points is None or points == "":
+        return 0
+    if isinstance(points, bool):
+        raise _points_error(_("Enter a whole number of points."))
+    if isinstance(points, str):
+        try:
+            points = int(points.strip())
+        except ValueError:
+            raise _points_error(_("Enter a whole number of points.")) from None
+    elif isinstance(points, float | Decimal):
+        if points != int(points):
+            raise _points_error(_("Enter a whole number of points."))
+        points = int(points)
+    elif not isinstance(points, int):
+        raise _points_error(_("Enter a whole number of points."))
+    if points < 0:
+        raise _points_error(_("The number of points cannot be negative."))
+    if points == 0:
+        return 0
+    if not venue.accepts_points_now(now):
+        raise _points_error(_("This venue does not accept points."))
+    if points > cap:
+        raise _points_error(
+            _("At most %(cap)s points can be used for this booking.") % {"cap": cap}
+        )
+    if points > usable:
+        raise _points_error(_("You have only %(usable)s points to use here.") % {"usable": usable})
+    return points
 
 
 def cancellation_fee(booking: Booking, *, now: datetime) -> Decimal:

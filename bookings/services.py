@@ -24,6 +24,7 @@ from accounts.models import User
 from bookings import selectors, signals
 from bookings.models import Booking, BookingEvent, Payment, Review, RoomCalendarFeed
 from bookings.payments import TestProvider, provider
+from bookings.points import programme as points_programme
 from core.errors import ApplicationError, Conflict, NotFound
 from core.services import audit_record
 from venues.models import Room, Venue
@@ -53,11 +54,15 @@ def _move(
     actor: User | None,
     note: str = "",
     fields: tuple[str, ...] = (),
+    now: datetime | None = None,
 ) -> None:
-    """Change the (locked) booking's status and record it in its history."""
+    """Change the (locked) booking's status and record it in its history; its points (if any)
+    are captured, released or refunded in the same transaction."""
     before = booking.status
     booking.status = to
     booking.save(update_fields=["status", "updated_at", *fields])
+    if booking.points:
+        points_programme().settle(booking, before, now or timezone.now())
     BookingEvent.objects.create(
         booking=booking, from_status=before, to_status=to, action=action, actor=actor, note=note
     )
@@ -120,9 +125,12 @@ def booking_create(
     end: datetime,
     payment: str,
     now: datetime | None = None,
+    points: Any = 0,
 ) -> Booking:
     """Book `room` for [start, end) for `user`; instant venues confirm (or hold for online
-    payment), request-to-book venues record a request the venue has to answer."""
+    payment), request-to-book venues record a request the venue has to answer. `points` pay
+    part of the price (checked against the cap and the balance; taken in the same transaction).
+    """
     now = now or timezone.now()
     venue: Venue = room.venue
     if payment == Booking.Payment.VENUE and not venue.pay_at_venue:
@@ -135,7 +143,9 @@ def booking_create(
         )
     # The busy check is left to the exclusion constraint: one query less on the hot path, and
     # the same message either way.
-    quote = selectors.booking_quote(room=room, start=start, end=end, now=now, check_busy=False)
+    quote = selectors.booking_quote(
+        room=room, start=start, end=end, now=now, check_busy=False, user=user, points=points
+    )
     if venue.booking_mode == Venue.BookingMode.REQUEST:
         status = Status.REQUESTED
     elif payment == Booking.Payment.ONLINE:
@@ -152,6 +162,8 @@ def booking_create(
         occupied_until=quote.end + timedelta(minutes=room.buffer_minutes),
         price=quote.price,
         money_due=quote.money_due,
+        points=quote.points,
+        points_cap=quote.points_cap,
         slots=quote.slots_json(),
         payment=payment,
         free_cancellation_until=quote.free_until,
@@ -172,6 +184,8 @@ def booking_create(
             BookingEvent.objects.create(
                 booking=booking, to_status=status, action="create", actor=user
             )
+            if booking.points:
+                points_programme().take(booking, now)
             if status == Status.HOLD:
                 Payment.objects.create(
                     booking=booking, provider=provider().name, amount=booking.money_due
@@ -218,7 +232,7 @@ def _expire_stale_holds(*, room_id: int, start: datetime, until: datetime, now: 
             .order_by("pk")
         )
         for stale in rows:
-            _move(stale, Status.EXPIRED, action="expire", actor=None)
+            _move(stale, Status.EXPIRED, action="expire", actor=None, now=now)
     return len(rows)
 
 
@@ -334,6 +348,7 @@ def booking_cancel(
             action="cancel_by_venue" if by_venue else "cancel",
             actor=actor,
             fields=("cancellation_fee", "cancelled_at"),
+            now=now,
         )
         signals.send_after_commit(signals.booking_cancelled, booking.pk)
         _email_after_commit(booking, "cancelled")
@@ -358,9 +373,14 @@ def booking_reschedule(
             room=booking.room, start=start, end=end, now=now, exclude_booking=booking.pk
         )
         before = {"start": booking.start.isoformat(), "end": booking.end.isoformat()}
+        old_points = booking.points
         booking.start, booking.end = quote.start, quote.end
         booking.occupied_until = quote.end + timedelta(minutes=booking.room.buffer_minutes)
-        booking.price, booking.money_due = quote.price, quote.money_due
+        # The points stay, up to the new cap; the excess goes back to the client.
+        booking.points_cap = quote.points_cap if old_points else 0
+        booking.points = min(old_points, booking.points_cap)
+        booking.price = quote.price
+        booking.money_due = max(quote.price - booking.points, Decimal("0.00"))
         booking.slots = quote.slots_json()
         booking.free_cancellation_until = quote.free_until
         booking.reminder_sent_at = None
@@ -372,6 +392,8 @@ def booking_reschedule(
             if _is_overlap(error):
                 raise _taken() from None
             raise
+        if old_points:
+            points_programme().reschedule(booking, old_points, now)
         BookingEvent.objects.create(
             booking=booking,
             from_status=booking.status,
@@ -403,7 +425,7 @@ def booking_confirm(*, booking_id: int, actor: User, now: datetime | None = None
         booking = _lock(booking_id)
         if booking.status != Status.REQUESTED:
             raise Conflict(_("Only a request can be confirmed."), code="not_requested")
-        _move(booking, Status.CONFIRMED, action="confirm", actor=actor)
+        _move(booking, Status.CONFIRMED, action="confirm", actor=actor, now=now)
         signals.send_after_commit(signals.booking_confirmed, booking.pk)
         _email_after_commit(booking, "confirmed")
     return booking
@@ -423,6 +445,7 @@ def booking_decline(
             action="decline" if actor else "decline_timeout",
             actor=actor,
             note=note,
+            now=now,
         )
         _email_after_commit(booking, "declined")
     return booking
@@ -469,7 +492,7 @@ def booking_mark_no_show(*, booking_id: int, actor: User, now: datetime | None =
                 _("A no-show can be marked only after the booking has started."),
                 code="too_early",
             )
-        _move(booking, Status.NO_SHOW, action="no_show", actor=actor)
+        _move(booking, Status.NO_SHOW, action="no_show", actor=actor, now=now)
         signals.send_after_commit(signals.booking_no_show, booking.pk)
     return booking
 
@@ -548,6 +571,7 @@ def payment_webhook_receive(*, body: bytes, signature: str | None, now: datetime
                 action="paid",
                 actor=None,
                 fields=("paid_at", "hold_expires_at"),
+                now=now,
             )
             signals.send_after_commit(signals.booking_confirmed, booking.pk)
             _email_after_commit(booking, "confirmed")
@@ -597,7 +621,7 @@ def holds_expire(*, now: datetime) -> int:
         with transaction.atomic(durable=True):
             rows = _claim(Booking.objects.filter(status=Status.HOLD, hold_expires_at__lte=now))
             for booking in rows:
-                _move(booking, Status.EXPIRED, action="expire", actor=None)
+                _move(booking, Status.EXPIRED, action="expire", actor=None, now=now)
         done += len(rows)
         if len(rows) < BATCH:
             return done
@@ -609,7 +633,7 @@ def requests_decline_unanswered(*, now: datetime) -> int:
         with transaction.atomic(durable=True):
             rows = _claim(Booking.objects.filter(status=Status.REQUESTED, respond_by__lte=now))
             for booking in rows:
-                _move(booking, Status.DECLINED, action="decline_timeout", actor=None)
+                _move(booking, Status.DECLINED, action="decline_timeout", actor=None, now=now)
                 _email_after_commit(booking, "declined")
         done += len(rows)
         if len(rows) < BATCH:
@@ -622,7 +646,7 @@ def bookings_complete(*, now: datetime) -> int:
         with transaction.atomic(durable=True):
             rows = _claim(Booking.objects.filter(status=Status.CONFIRMED, end__lte=now))
             for booking in rows:
-                _move(booking, Status.COMPLETED, action="complete", actor=None)
+                _move(booking, Status.COMPLETED, action="complete", actor=None, now=now)
                 if booking.kind != Booking.Kind.BLOCK:
                     signals.send_after_commit(signals.booking_completed, booking.pk)
         done += len(rows)

@@ -139,6 +139,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
     back_day = f"{back}?date={day.isoformat()}"
     error = None
     quote = None
+    points = source.get("points", "").strip() or 0
+    points_refused = False
     if request.method == "POST":
         payment = request.POST.get("payment", "")
         if payment not in Booking.Payment.values:
@@ -146,10 +148,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 booking = services.booking_create(
-                    user=request.user, room=room, start=start, end=end, payment=payment
+                    user=request.user,
+                    room=room,
+                    start=start,
+                    end=end,
+                    payment=payment,
+                    points=points,
                 )
             except ApplicationError as exc:
                 error = exc.message
+                points_refused = "points" in exc.fields
             else:
                 if booking.status == Booking.Status.HOLD:
                     return redirect(provider().checkout_url(booking.payments.first()))
@@ -159,9 +167,19 @@ def checkout(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Booked! See you there."))
                 return redirect("bookings:detail", booking.pk)
     try:
-        quote = selectors.booking_quote(room=room, start=start, end=end)
+        quote = selectors.booking_quote(
+            room=room, start=start, end=end, user=request.user, points=points
+        )
     except ApplicationError as exc:
-        error = error or exc.message
+        if "points" not in exc.fields:
+            error = error or exc.message
+        else:  # a bad number of points: say so, and quote without points
+            error = error or exc.fields["points"][0]
+            points_refused = True
+            try:
+                quote = selectors.booking_quote(room=room, start=start, end=end, user=request.user)
+            except ApplicationError as again:
+                error = again.message
     zone = ZoneInfo(room.venue.timezone)
     return render(
         request,
@@ -180,7 +198,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "free_now": quote is not None and quote.free_until > timezone.now(),
             "late_fee": money(quote.price * quote.fee_percent / 100) if quote else None,
         },
-        status=200 if quote or request.method == "GET" else 400,
+        status=400
+        if request.method == "POST" and points_refused
+        else 200
+        if quote or request.method == "GET"
+        else 400,
     )
 
 

@@ -21,7 +21,7 @@ from tests.factories import (
     png_bytes,
     price_every_day,
 )
-from venues.models import Invitation, Photo, ScheduleException
+from venues.models import Invitation, Photo, PointsRule, ScheduleException
 
 
 @pytest.fixture(autouse=True)
@@ -132,6 +132,7 @@ def org_a_objects(org_a, owner_a, manager_a, room_a, client_user):
         start=start,
         end=start + datetime.timedelta(hours=2),
     )
+    points_rule = PointsRule.objects.create(venue=venue, weekdays=[5], percent=20)
     return {
         "organisation_id": org_a.pk,
         "venue_id": venue.pk,
@@ -144,4 +145,5 @@ def org_a_objects(org_a, owner_a, manager_a, room_a, client_user):
         "token": invitation.token,
         "booking_id": booking.pk,
         "action": "confirm",
+        "rule_id": points_rule.pk,
     }

@@ -32,6 +32,9 @@ class FilterSerializer(serializers.Serializer):
         min_value=0,
         error_messages={"invalid": NUMBER},
     )
+    accepts_points = serializers.BooleanField(
+        required=False, default=False, help_text="true: only where points can be spent now"
+    )
     ordering = serializers.ChoiceField(
         choices=list(selectors.ORDERINGS), required=False, default="price"
     )
@@ -101,6 +104,9 @@ class RoomOut(serializers.Serializer):
     min_booking_minutes = serializers.IntegerField()
     buffer_minutes = serializers.IntegerField()
     price_from = serializers.DecimalField(max_digits=10, decimal_places=2)
+    points_percent = serializers.IntegerField(
+        allow_null=True, help_text="Up to this % payable by points now; null: points not accepted"
+    )
     venue = VenueBriefOut()
     photos = PhotoOut(many=True, source="photo_list")
 

@@ -164,3 +164,4 @@ register_venue_nav(_("Opening hours"), "dashboard:hours", order=30, roles=select
 register_venue_nav(_("Exceptions"), "dashboard:exceptions", order=40, roles=selectors.EDITORS)
 register_venue_nav(_("Photos"), "dashboard:photos", order=50, roles=selectors.EDITORS)
 register_venue_nav(_("Venue details"), "dashboard:venue-edit", order=60, roles=selectors.EDITORS)
+register_venue_nav(_("Points and cashback"), "dashboard:points", order=55)

@@ -241,6 +241,7 @@ class SearchForm(forms.Form):
     max_price = forms.DecimalField(
         label=_("Up to, ₽/h"), required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
     )
+    accepts_points = forms.BooleanField(label=_("Can pay with points"), required=False)
     ordering = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
@@ -285,6 +286,7 @@ class SearchForm(forms.Form):
             capacity=data.get("capacity"),
             equipment=data.get("equipment") or None,
             max_price=data.get("max_price"),
+            accepts_points=bool(data.get("accepts_points")),
             ordering=data.get("ordering") or "price",
             extensions={}
             if self.non_field_errors()

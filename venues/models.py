@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # One rule for a room's capacity everywhere: the dashboard, the partner API and the search.
@@ -23,6 +25,11 @@ CAPACITY_VALIDATORS = [
     MaxValueValidator(CAPACITY_MAX, message=CAPACITY_MESSAGE),
 ]
 PRICE_POSITIVE_MESSAGE = _("The price must be more than zero.")
+POINTS_PERCENT_MESSAGE = _("The share is from 0 to 100%.")
+BOOST_PERCENT_MESSAGE = _("The boost is from 0 to 10%.")
+# A venue that has not confirmed its schedule for this long stops accepting points.
+SCHEDULE_FRESH_DAYS = 30
+SCHEDULE_REMIND_DAYS = 25
 ROOM_NAME_TAKEN_MESSAGE = _("This venue already has a room with this name.")
 
 
@@ -155,6 +162,39 @@ class Venue(models.Model):
         _("late cancellation fee, %"), default=0, validators=[MaxValueValidator(100)]
     )
     schedule_confirmed_at = models.DateTimeField(_("schedule confirmed at"), null=True, blank=True)
+    # Loyalty settings (DESIGN §3 "Spending"): may clients pay part of a booking with points,
+    # which share at most, the venue-funded cashback boost and the minimum amounts.
+    accepts_points = models.BooleanField(_("accepts points"), default=False)
+    max_points_percent = models.PositiveSmallIntegerField(
+        _("max share payable by points, %"),
+        default=10,
+        validators=[MaxValueValidator(100, message=POINTS_PERCENT_MESSAGE)],
+    )
+    cashback_boost_percent = models.PositiveSmallIntegerField(
+        _("cashback boost, %"),
+        default=0,
+        validators=[MaxValueValidator(10, message=BOOST_PERCENT_MESSAGE)],
+    )
+    points_min_booking_amount = models.DecimalField(
+        _("minimum booking price to use points, ₽"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    earn_min_booking_amount = models.DecimalField(
+        _("minimum money paid to earn cashback, ₽"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    # The schedule confirmation the 25-day reminder was sent for (sent once per confirmation).
+    schedule_reminder_for = models.DateTimeField(
+        _("schedule reminder sent for"), null=True, blank=True
+    )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -173,11 +213,29 @@ class Venue(models.Model):
                 name="venue_has_payment_mode",
                 violation_error_message=_("Choose at least one way to pay."),
             ),
+            models.CheckConstraint(
+                condition=Q(max_points_percent__lte=100),
+                name="venue_points_percent_max_100",
+                violation_error_message=POINTS_PERCENT_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(cashback_boost_percent__lte=10),
+                name="venue_boost_percent_max_10",
+                violation_error_message=BOOST_PERCENT_MESSAGE,
+            ),
         ]
         indexes = [models.Index(fields=["city", "is_published"])]
 
     def __str__(self) -> str:
         return self.name
+
+    def accepts_points_now(self, now: datetime.datetime) -> bool:
+        """Opted in and the schedule was confirmed within the last 30 days."""
+        return bool(
+            self.accepts_points
+            and self.schedule_confirmed_at is not None
+            and now - self.schedule_confirmed_at <= datetime.timedelta(days=SCHEDULE_FRESH_DAYS)
+        )
 
 
 class Room(models.Model):
@@ -223,6 +281,13 @@ class Room(models.Model):
     price_from = models.DecimalField(
         _("price per hour from, ₽"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    max_points_percent = models.PositiveSmallIntegerField(
+        _("max share payable by points, %"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the venue's share."),
+        validators=[MaxValueValidator(100, message=POINTS_PERCENT_MESSAGE)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -245,6 +310,11 @@ class Room(models.Model):
                 name="room_capacity_range",
                 violation_error_message=CAPACITY_MESSAGE,
             ),
+            models.CheckConstraint(
+                condition=Q(max_points_percent__isnull=True) | Q(max_points_percent__lte=100),
+                name="room_points_percent_max_100",
+                violation_error_message=POINTS_PERCENT_MESSAGE,
+            ),
             models.UniqueConstraint(
                 "venue",
                 Lower("name"),
@@ -261,6 +331,16 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return f"{self.venue} — {self.name}"
+
+    @property
+    def points_percent(self) -> int | None:
+        """The default share payable by points here (the room's or the venue's), when the venue
+        accepts points now; None otherwise. For the catalogue badge."""
+        if not self.venue.accepts_points_now(timezone.now()):
+            return None
+        if self.max_points_percent is not None:
+            return self.max_points_percent
+        return self.venue.max_points_percent
 
     def clean(self) -> None:
         if (
@@ -496,3 +576,97 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organisation} ({self.role})"
+
+
+class PointsRule(models.Model):
+    """A period share payable by points for a venue, or one of its rooms when `room` is set.
+
+    Dates, weekdays (Monday = 0; empty = every day) and an hour band (the end at or before the
+    start runs past midnight) narrow when it is in force; at least one of them is set.
+    """
+
+    venue = models.ForeignKey(
+        Venue, on_delete=models.CASCADE, related_name="points_rules", verbose_name=_("venue")
+    )
+    room = models.ForeignKey(
+        Room,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="points_rules",
+        verbose_name=_("room"),
+    )
+    date_from = models.DateField(_("from date"), null=True, blank=True)
+    date_to = models.DateField(_("to date"), null=True, blank=True)
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(), verbose_name=_("weekdays"), default=list, blank=True
+    )
+    time_from = models.TimeField(_("from time"), null=True, blank=True)
+    time_to = models.TimeField(_("to time"), null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(
+        _("share payable by points, %"),
+        validators=[MaxValueValidator(100, message=POINTS_PERCENT_MESSAGE)],
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("points rule")
+        verbose_name_plural = _("points rules")
+        ordering = ["venue", "room", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__lte=100),
+                name="points_rule_percent_max_100",
+                violation_error_message=POINTS_PERCENT_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(date_from__isnull=True)
+                | Q(date_to__isnull=True)
+                | Q(date_to__gte=models.F("date_from")),
+                name="points_rule_dates_ordered",
+                violation_error_message=_("The end date must not be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(time_from__isnull=True) & Q(time_to__isnull=True))
+                | (
+                    Q(time_from__isnull=False, time_to__isnull=False)
+                    & ~Q(time_from=models.F("time_to"))
+                ),
+                name="points_rule_band_not_empty",
+                violation_error_message=_("Give both times of the band, and make them differ."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__contained_by=[0, 1, 2, 3, 4, 5, 6]),
+                name="points_rule_weekdays_range",
+                violation_error_message=_("A weekday is a number from 0 (Monday) to 6 (Sunday)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(date_from__isnull=False)
+                | Q(date_to__isnull=False)
+                | ~Q(weekdays=[])
+                | Q(time_from__isnull=False),
+                name="points_rule_has_period",
+                violation_error_message=_("Set dates, weekdays or hours for the rule."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room or self.venue}: {self.percent}%"
+
+    def matches(self, moment: datetime.datetime) -> bool:
+        """Is the rule in force at `moment` (venue-local, naive or aware)?"""
+        day = moment.date()
+        if self.date_from and day < self.date_from:
+            return False
+        if self.date_to and day > self.date_to:
+            return False
+        if self.weekdays and moment.weekday() not in self.weekdays:
+            return False
+        if self.time_from is not None and self.time_to is not None:
+            minute = moment.hour * 60 + moment.minute
+            start = self.time_from.hour * 60 + self.time_from.minute
+            end = self.time_to.hour * 60 + self.time_to.minute
+            if end > start:
+                return start <= minute < end
+            return minute >= start or minute < end
+        return True

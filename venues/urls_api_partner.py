@@ -3,6 +3,7 @@
 from django.urls import path
 
 from venues import api_partner as api
+from venues import api_partner_points as points_api
 
 ORG = "organisations/<int:organisation_id>/"
 VENUE = "venues/<int:venue_id>/"
@@ -42,4 +43,22 @@ urlpatterns = [
     path("rooms/<int:room_id>/", api.RoomDetailView.as_view(), name="api-partner-room"),
     path("rooms/<int:room_id>/prices/", api.PriceListView.as_view(), name="api-partner-prices"),
     path("prices/<int:price_id>/", api.PriceDetailView.as_view(), name="api-partner-price"),
+    path(
+        VENUE + "loyalty/", points_api.VenueLoyaltyView.as_view(), name="api-partner-venue-loyalty"
+    ),
+    path(
+        "rooms/<int:room_id>/loyalty/",
+        points_api.RoomLoyaltyView.as_view(),
+        name="api-partner-room-loyalty",
+    ),
+    path(
+        VENUE + "points-rules/",
+        points_api.PointsRuleListView.as_view(),
+        name="api-partner-points-rules",
+    ),
+    path(
+        VENUE + "points-rules/<int:rule_id>/",
+        points_api.PointsRuleDetailView.as_view(),
+        name="api-partner-points-rule",
+    ),
 ]

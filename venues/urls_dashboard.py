@@ -3,6 +3,7 @@
 from django.urls import path
 
 from venues import views_dashboard as views
+from venues import views_points
 
 app_name = "dashboard"
 
@@ -65,5 +66,21 @@ urlpatterns = [
         "venues/<int:venue_id>/rooms/<int:room_id>/prices/<int:price_id>/delete/",
         views.price_delete,
         name="price-delete",
+    ),
+    path("venues/<int:venue_id>/points/", views_points.points, name="points"),
+    path(
+        "venues/<int:venue_id>/points/rooms/<int:room_id>/",
+        views_points.room_points,
+        name="points-room",
+    ),
+    path(
+        "venues/<int:venue_id>/points/rules/",
+        views_points.points_rule_create,
+        name="points-rule-create",
+    ),
+    path(
+        "venues/<int:venue_id>/points/rules/<int:rule_id>/delete/",
+        views_points.points_rule_delete,
+        name="points-rule-delete",
     ),
 ]

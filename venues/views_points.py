@@ -1,0 +1,148 @@
+"""The dashboard page "Points and cashback" of a venue: settings, room overrides, period rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from venues import selectors, services
+from venues.dashboard import venue_page
+from venues.forms import DATE_INPUT, TIME_INPUT, WHOLE_NUMBER
+from venues.models import OpeningHours, Room, Venue
+from venues.views_dashboard import _form_error, _render
+
+EDITORS = selectors.EDITORS
+PERCENT = {"min_value": 0, "max_value": 100, "error_messages": {"invalid": WHOLE_NUMBER}}
+
+
+class VenueLoyaltyForm(forms.Form):
+    accepts_points = forms.BooleanField(label=_("Accept points"), required=False)
+    max_points_percent = forms.IntegerField(
+        label=_("Max share of a booking payable by points, %"), **PERCENT
+    )
+    cashback_boost_percent = forms.IntegerField(
+        label=_("Extra cashback you fund, %"),
+        min_value=0,
+        max_value=10,
+        error_messages={"invalid": WHOLE_NUMBER},
+    )
+    points_min_booking_amount = forms.DecimalField(
+        label=_("Minimum booking price to use points, ₽"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+    )
+    earn_min_booking_amount = forms.DecimalField(
+        label=_("Minimum paid in money to earn cashback, ₽"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+    )
+
+
+class PointsRuleForm(forms.Form):
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("All rooms")
+    )
+    date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_INPUT)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays"),
+        choices=OpeningHours.Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_from = forms.TimeField(label=_("From time"), required=False, widget=TIME_INPUT)
+    time_to = forms.TimeField(label=_("To time"), required=False, widget=TIME_INPUT)
+    percent = forms.IntegerField(label=_("Share payable by points, %"), **PERCENT)
+
+    def __init__(self, *args, venue: Venue, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = venue.rooms.order_by("name")
+
+
+def _context(venue: Venue, **extra) -> dict:
+    now = timezone.now()
+    return {
+        "venue": venue,
+        "rooms": venue.rooms.order_by("name"),
+        "rules": selectors.points_rules_for_venue(venue),
+        "preview": selectors.points_preview(venue, now=now),
+        "accepts_now": venue.accepts_points_now(now),
+        **extra,
+    }
+
+
+def _settings_form(venue: Venue, data=None) -> VenueLoyaltyForm:
+    initial = {name: getattr(venue, name) for name in services.VENUE_LOYALTY_FIELDS}
+    return VenueLoyaltyForm(data, initial=initial)
+
+
+@venue_page(write_roles=EDITORS)
+def points(request: HttpRequest, venue: Venue) -> HttpResponse:
+    """Read for every member; owners and managers save the settings (others get 403)."""
+    form = _settings_form(venue, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.venue_loyalty_update(actor=request.user, venue=venue, **form.cleaned_data)
+        except ApplicationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Points settings saved."))
+            return redirect("dashboard:points", venue_id=venue.pk)
+    context = _context(venue, form=form, rule_form=PointsRuleForm(venue=venue))
+    return _render(
+        request,
+        "dashboard/points.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@venue_page(roles=EDITORS)
+def room_points(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
+    room = get_object_or_404(venue.rooms, pk=room_id)
+    value = request.POST.get("max_points_percent", "").strip()
+    try:
+        percent = int(value) if value else None
+        services.room_loyalty_update(actor=request.user, room=room, max_points_percent=percent)
+    except (ValueError, ApplicationError):
+        messages.error(request, _("The share is from 0 to 100%."))
+    else:
+        messages.success(request, _("Room share saved."))
+    return redirect("dashboard:points", venue_id=venue.pk)
+
+
+@require_POST
+@venue_page(roles=EDITORS)
+def points_rule_create(request: HttpRequest, venue: Venue) -> HttpResponse:
+    rule_form = PointsRuleForm(request.POST, venue=venue)
+    if rule_form.is_valid():
+        try:
+            services.points_rule_create(actor=request.user, venue=venue, **rule_form.cleaned_data)
+        except ApplicationError as error:
+            _form_error(rule_form, error)
+        else:
+            messages.success(request, _("Rule added."))
+            return redirect("dashboard:points", venue_id=venue.pk)
+    context = _context(venue, form=_settings_form(venue), rule_form=rule_form)
+    return _render(request, "dashboard/points.html", context, status=400)
+
+
+@require_POST
+@venue_page(roles=EDITORS)
+def points_rule_delete(request: HttpRequest, venue: Venue, rule_id: int) -> HttpResponse:
+    rule = get_object_or_404(venue.points_rules, pk=rule_id)
+    services.points_rule_delete(actor=request.user, rule=rule)
+    messages.success(request, _("Rule deleted."))
+    return redirect("dashboard:points", venue_id=venue.pk)
