@@ -264,7 +264,7 @@ WHERE r.id > %(after)s AND (
   (r.status = 'signed_up' AND EXISTS (
      SELECT 1 FROM bookings_booking b
      WHERE b.user_id = r.invitee_id AND b.status = 'completed' AND b.kind = 'client'
-       AND (b.paid_at IS NOT NULL OR b.payment = 'online')
+       AND (b.paid_at IS NOT NULL OR b.payment = 'online') AND b.price >= %(min_money)s
        AND b.start >= r.created_at AND b.start < r.created_at + %(qualify)s))
   OR (r.status = 'qualified' AND EXISTS (
      SELECT 1 FROM bookings_booking b
@@ -287,6 +287,8 @@ def referrals_reward(*, now: datetime, batch_size: int = 500) -> dict[str, int]:
     after = 0
     params = {
         "qualify": timedelta(days=settings.REFERRAL_QUALIFY_DAYS),
+        # price >= money part: a safe pre-filter; the exact minimum is checked per referral.
+        "min_money": settings.REFERRAL_MIN_BOOKING_AMOUNT,
         "window_end": now - timedelta(hours=settings.REFERRAL_DISPUTE_HOURS),
         "limit": batch_size,
     }

@@ -252,3 +252,29 @@ def test_two_workers_at_once_reward_once(inviter, room_a, owner_a):
     assert LedgerTransaction.objects.filter(kind="referral").count() == 2
     assert balance(inviter, at(5, 12)) == 300
     assert ledger_audit().violations == []
+
+
+def test_staff_see_the_reason_in_admin_and_can_record_a_refund(
+    client, inviter, room_a, owner_a, staff_user, settings
+):
+    settings.REFERRAL_MONTHLY_CAP = 0
+    friend = invite(inviter, "boris@example.com")
+    book_and_pay(friend, room_a, day=3, venue_staff=owner_a)
+    runjob("bookings_complete", at(3, 21))
+    runjob("referrals_reward", at(5, 12))
+    referral = Referral.objects.get()
+    client.force_login(staff_user)
+    page = client.get(reverse("admin:referrals_referral_changelist")).content.decode()
+    assert referral.reason and referral.reason in page
+    # A rewarded one can be taken back from the admin.
+    settings.REFERRAL_MONTHLY_CAP = 10
+    Referral.objects.filter(pk=referral.pk).update(status="qualified", reason="")
+    runjob("referrals_reward", at(5, 13))
+    assert Referral.objects.get().status == "rewarded"
+    client.post(
+        reverse("admin:referrals_referral_changelist"),
+        {"action": "reverse_rewards", "_selected_action": [referral.pk]},
+    )
+    assert Referral.objects.get().status == "reversed"
+    assert wallet(inviter) == wallet(friend) == 0
+    assert ledger_audit().violations == []
