@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -224,6 +225,19 @@ DEFAULT_FROM_EMAIL = _setting(
     "str", "DEFAULT_FROM_EMAIL", default="Бронька <noreply@bronka.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Referrals (docs/referrals.md) -----------------------------------------------------------
+# A friend qualifies with a first paid, completed booking of at least this money within
+# REFERRAL_QUALIFY_DAYS of signing up; both are rewarded once the dispute window has passed.
+REFERRAL_MIN_BOOKING_AMOUNT = Decimal(
+    _setting("str", "REFERRAL_MIN_BOOKING_AMOUNT", default="1000.00")
+)
+REFERRAL_QUALIFY_DAYS = _setting("int", "REFERRAL_QUALIFY_DAYS", default=90)
+REFERRAL_DISPUTE_HOURS = _setting("int", "REFERRAL_DISPUTE_HOURS", default=24)
+REFERRAL_REWARD_POINTS = _setting("int", "REFERRAL_REWARD_POINTS", default=300)
+REFERRAL_REWARD_LIFETIME_DAYS = _setting("int", "REFERRAL_REWARD_LIFETIME_DAYS", default=180)
+# Rewarded friends per inviter per calendar month (TIME_ZONE); the rest are not rewarded.
+REFERRAL_MONTHLY_CAP = _setting("int", "REFERRAL_MONTHLY_CAP", default=10)
 
 # --- Bookings and payments (docs/bookings.md) -----------------------------------------------
 BOOKINGS_HORIZON_DAYS = _setting("int", "BOOKINGS_HORIZON_DAYS", default=90)

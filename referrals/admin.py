@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -58,11 +59,35 @@ class InviteCodeAdmin(admin.ModelAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "inviter", "invitee", "code", "status", "reason", "rewarded_at"]
+    list_display = [
+        "created_at",
+        "inviter",
+        "invitee",
+        "code",
+        "status",
+        "reason",
+        "qualifying_booking_id",
+        "rewarded_at",
+    ]
     list_filter = ["status", "created_at", "rewarded_at"]
     search_fields = ["inviter__email", "invitee__email", "code"]
     list_select_related = ["inviter", "invitee"]
     readonly_fields = [f.name for f in Referral._meta.fields]
+    actions = ["reverse_rewards"]
+
+    @admin.action(description=_("The qualifying booking was refunded: take the rewards back"))
+    def reverse_rewards(self, request, queryset):
+        done = 0
+        for referral in queryset:
+            try:
+                services.referral_reverse(
+                    referral_id=referral.pk, actor=request.user, now=timezone.now()
+                )
+            except ApplicationError as error:
+                self.message_user(request, f"{referral}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("Reversed %(count)d referrals.") % {"count": done})
 
     def has_add_permission(self, request) -> bool:
         return False

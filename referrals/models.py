@@ -61,6 +61,14 @@ class Referral(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.SIGNED_UP
     )
     reason = models.CharField(_("why not rewarded"), max_length=300, blank=True)
+    qualifying_booking = models.ForeignKey(
+        "bookings.Booking",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("qualifying booking"),
+    )
     inviter_points = models.PositiveIntegerField(_("points to the inviter"), default=0)
     invitee_points = models.PositiveIntegerField(_("points to the friend"), default=0)
     qualified_at = models.DateTimeField(_("qualified at"), null=True, blank=True)

@@ -1,4 +1,4 @@
-"""Signal receivers of referrals: attach a new user to the friend who invited them."""
+"""Signal receivers of referrals: attach a new user to their inviter; watch qualifying bookings."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
+from bookings.signals import booking_cancelled, booking_no_show
 from core.errors import ApplicationError
-from referrals import services
+from referrals import services, tasks
 
 SESSION_KEY = "referral_code"
 
@@ -27,3 +28,10 @@ def attach_on_sign_up(sender, request, user, **kwargs) -> None:
         )
     else:
         messages.success(request, _("Invite code %(code)s applied.") % {"code": code.upper()})
+
+
+@receiver(booking_cancelled, dispatch_uid="referrals.booking_cancelled")
+@receiver(booking_no_show, dispatch_uid="referrals.booking_no_show")
+def booking_stopped_counting(sender, booking_id: int, **kwargs) -> None:
+    """A cancelled or no-show booking may have earned a referral reward: check it in a task."""
+    tasks.booking_changed.delay(booking_id)

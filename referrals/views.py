@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.views import SignupView as AllauthSignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -28,3 +29,17 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(
         request, "referrals/invite.html", {"summary": summary, "blocked": code.is_blocked}
     )
+
+
+class SignupView(AllauthSignupView):
+    """allauth's sign-up, with «Invite code» prefilled from a followed invite link."""
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        code = self.request.session.get(SESSION_KEY)
+        if code:
+            initial.setdefault("invite_code", code)
+        return initial
+
+
+signup = SignupView.as_view()
