@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -1176,3 +1177,248 @@ def _send_expiry_reminder(*, user: Any, day: Any, points: int) -> None:
         body = render_to_string("loyalty/email/expiry_reminder.txt", context)
         html = render_to_string("loyalty/email/expiry_reminder.html", context)
     send_mail(subject, body, None, [user.email], html_message=html)
+
+
+# --- earning: cashback of bookings -----------------------------------------------------------
+
+CASHBACK_REASON = gettext_noop("Cashback for the booking at %(venue)s")
+
+
+def cashback_keys(booking_id: int) -> tuple[str, str]:
+    """The pending credits of a booking: platform-funded and venue-funded (the boost)."""
+    return f"cashback:booking:{booking_id}", f"cashback-boost:booking:{booking_id}"
+
+
+def _cashback_booking(booking_id: int):
+    from bookings.models import Booking
+
+    return (
+        Booking.objects.select_related("room", "room__venue", "user")
+        .filter(pk=booking_id, kind=Booking.Kind.CLIENT, user__isnull=False)
+        .first()
+    )
+
+
+def _booking_money(booking) -> Any:
+    return booking.price - getattr(booking, "points", 0)
+
+
+def _cashback_post(booking, *, now: datetime, pending: bool) -> list[LedgerTransaction]:
+    from loyalty import selectors
+
+    plan = selectors.cashback_plan(
+        user=booking.user,
+        room=booking.room,
+        start=booking.start,
+        end=booking.end,
+        money=_booking_money(booking),
+        now=now,
+    )
+    post = points_pending_credit if pending else points_credit
+    lifetime = timedelta(days=settings.LOYALTY_CASHBACK_LIFETIME_DAYS)
+    platform_key, venue_key = cashback_keys(booking.pk)
+    params = {"venue": booking.room.venue.name}
+    made = []
+    for key, amount, funder in (
+        (platform_key, plan.platform_points, None),
+        (venue_key, plan.venue_points, booking.room.venue),
+    ):
+        if amount <= 0:
+            continue
+        made.append(
+            post(
+                user=booking.user,
+                amount=amount,
+                lifetime=lifetime,
+                kind=Kind.CASHBACK,
+                reason=CASHBACK_REASON,
+                reason_params=params,
+                idempotency_key=key,
+                now=now,
+                funder_venue=funder,
+                booking_id=booking.pk,
+            )
+        )
+    return made
+
+
+def cashback_pend(*, booking_id: int, now: datetime) -> list[LedgerTransaction]:
+    """Promise a confirmed booking's cashback (pending until end + 24 h). Idempotent.
+
+    A booking that already has any cashback transaction (pending or credited by the accrual
+    job) is left alone: the plan is fixed once.
+    """
+    from bookings.models import Booking
+
+    with transaction.atomic():
+        booking = _cashback_booking(booking_id)
+        if booking is None or booking.status not in (
+            Booking.Status.CONFIRMED,
+            Booking.Status.COMPLETED,
+        ):
+            return []
+        # The booking's row lock serialises this with cancellation and the accrual job.
+        Booking.objects.select_for_update(of=("self",)).filter(pk=booking.pk).first()
+        booking.refresh_from_db(fields=["status"])
+        if booking.status not in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED):
+            return []
+        if LedgerTransaction.objects.filter(booking_id=booking.pk, kind=Kind.CASHBACK).exists():
+            return list(LedgerTransaction.objects.filter(booking_id=booking.pk, kind=Kind.CASHBACK))
+        return _cashback_post(booking, now=now, pending=True)
+
+
+def _unsettled_cashback(booking_id: int) -> list[LedgerTransaction]:
+    return list(
+        LedgerTransaction.objects.filter(
+            booking_id=booking_id, kind=Kind.CASHBACK, lifetime__isnull=False
+        )
+        .exclude(children__kind__in=(Kind.PENDING_RELEASE, Kind.PENDING_CANCEL))
+        .order_by("pk")
+    )
+
+
+def cashback_cancel(*, booking_id: int, now: datetime) -> int:
+    """A cancelled or no-show booking loses its pending cashback. Returns how many cancelled."""
+    from bookings.models import Booking
+
+    done = 0
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update(of=("self",)).filter(pk=booking_id).first()
+        if booking is None or booking.status not in (
+            Booking.Status.CANCELLED,
+            Booking.Status.NO_SHOW,
+        ):
+            return 0
+        for pending in _unsettled_cashback(booking_id):
+            points_pending_cancel(
+                pending_key=pending.idempotency_key,
+                idempotency_key=f"{pending.idempotency_key}:cancel",
+                now=now,
+                reason=gettext_noop("Cashback cancelled: the booking did not take place"),
+            )
+            done += 1
+    return done
+
+
+@dataclass
+class AccrualResult:
+    released: int = 0
+    credited: int = 0
+    skipped: int = 0
+
+
+def cashback_accrue(*, now: datetime, batch_size: int = 500) -> AccrualResult:
+    """Make due cashback available: completed bookings whose end + 24 h has passed.
+
+    Bookings are claimed in batches with `FOR UPDATE SKIP LOCKED` (a second worker takes other
+    bookings); each has its pending credits released, or — when no cashback transaction exists
+    at all (a lost task) — its cashback credited directly under the same keys. Idempotent.
+    """
+    from bookings.models import Booking
+
+    result = AccrualResult()
+    due = now - timedelta(hours=settings.LOYALTY_CASHBACK_DELAY_HOURS)
+    oldest = due - timedelta(days=settings.LOYALTY_ACCRUE_LOOKBACK_DAYS)
+    completed = Booking.objects.filter(
+        status=Booking.Status.COMPLETED,
+        kind=Booking.Kind.CLIENT,
+        user__isnull=False,
+        end__lte=due,
+    )
+    cashback = LedgerTransaction.objects.filter(booking_id=OuterRef("pk"), kind=Kind.CASHBACK)
+    unsettled = cashback.filter(lifetime__isnull=False).exclude(
+        children__kind__in=(Kind.PENDING_RELEASE, Kind.PENDING_CANCEL)
+    )
+    # Pending cashback to release (any age), and bookings of the recent past with none at all.
+    candidates = completed.filter(Q(Exists(unsettled)) | Q(~Exists(cashback), end__gt=oldest))
+    last_pk = 0
+    while True:
+        with transaction.atomic(durable=True):
+            rows = list(
+                candidates.filter(pk__gt=last_pk)
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("room", "room__venue", "user")
+                .order_by("pk")[:batch_size]
+            )
+            for booking in rows:
+                pendings = _unsettled_cashback(booking.pk)
+                if pendings:
+                    for pending in pendings:
+                        points_pending_release(
+                            pending_key=pending.idempotency_key,
+                            idempotency_key=f"{pending.idempotency_key}:release",
+                            now=now,
+                            reason=gettext_noop("Cashback became available"),
+                        )
+                        result.released += 1
+                elif not LedgerTransaction.objects.filter(
+                    booking_id=booking.pk, kind=Kind.CASHBACK
+                ).exists():
+                    made = _cashback_post(booking, now=now, pending=False)
+                    result.credited += len(made)
+                    result.skipped += 0 if made else 1
+        if len(rows) < batch_size:
+            return result
+        last_pk = rows[-1].pk
+
+
+# --- earning: tiers --------------------------------------------------------------------------
+
+
+def tier_upgrade(*, user: Any, now: datetime) -> Any:
+    """Raise the client's tier at once when the last 365 days reach a higher one (never lower)."""
+    from loyalty import selectors
+    from loyalty.models import ClientTier
+
+    with transaction.atomic():
+        reached = selectors.tier_for(stats=selectors.tier_stats(user=user, now=now))
+        if reached is None:
+            return None
+        held = ClientTier.objects.select_for_update().filter(user=user).first()
+        if held is None:
+            lowest = selectors.client_tier(user=None)
+            if lowest is not None and reached.pk == lowest.pk:
+                return reached
+            ClientTier.objects.create(user=user, tier=reached, since=now, updated_at=now)
+            return reached
+        if reached.min_money_365d > held.tier.min_money_365d:
+            held.tier = reached
+            held.since = now
+            held.updated_at = now
+            held.save(update_fields=["tier", "since", "updated_at"])
+            return reached
+        return held.tier
+
+
+TIERS_RECALCULATE_SQL = """
+WITH stats AS (
+    SELECT b.user_id, COALESCE(SUM(b.money_due), 0) AS money, COUNT(*) AS sessions
+    FROM bookings_booking b
+    WHERE b.status = 'completed' AND b.kind = 'client' AND b.user_id IS NOT NULL
+      AND b."end" > %(since)s AND b."end" <= %(now)s
+    GROUP BY b.user_id
+), clients AS (
+    SELECT user_id FROM stats UNION SELECT user_id FROM loyalty_clienttier
+), target AS (
+    SELECT c.user_id, (
+        SELECT t.id FROM loyalty_tier t
+        WHERE t.min_money_365d <= COALESCE(s.money, 0)
+           OR t.min_sessions_365d <= COALESCE(s.sessions, 0)
+        ORDER BY t.min_money_365d DESC, t.min_sessions_365d DESC, t.id DESC LIMIT 1
+    ) AS tier_id
+    FROM clients c LEFT JOIN stats s ON s.user_id = c.user_id
+)
+INSERT INTO loyalty_clienttier (user_id, tier_id, since, updated_at)
+SELECT user_id, tier_id, %(now)s, %(now)s FROM target WHERE tier_id IS NOT NULL
+ON CONFLICT (user_id) DO UPDATE
+    SET tier_id = EXCLUDED.tier_id, since = EXCLUDED.since, updated_at = EXCLUDED.updated_at
+    WHERE loyalty_clienttier.tier_id IS DISTINCT FROM EXCLUDED.tier_id
+"""
+
+
+def tiers_recalculate(*, now: datetime) -> int:
+    """The nightly recalculation, in one statement: every client gets the tier the last 365
+    days reach (this is where downgrades happen). Returns how many clients changed tier."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(TIERS_RECALCULATE_SQL, {"now": now, "since": now - timedelta(days=365)})
+        return cursor.rowcount
