@@ -67,3 +67,12 @@ def accrue(*, now: datetime) -> str:
 )
 def tiers(*, now: datetime) -> str:
     return f"{services.tiers_recalculate(now=now)} clients changed tier"
+
+
+@register(
+    "loyalty_birthdays",
+    every=crontab(hour=6, minute=0),
+    description="Birthday bonus 3 days ahead (birthday set 30+ days ago; once a year)",
+)
+def birthdays(*, now: datetime) -> str:
+    return f"granted {services.birthday_bonuses_grant(now=now)} birthday bonuses"

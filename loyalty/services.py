@@ -13,6 +13,7 @@ Rules every function here keeps (see docs/loyalty-ledger.md):
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 from collections.abc import Callable
@@ -22,7 +23,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import CharField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -1422,3 +1425,186 @@ def tiers_recalculate(*, now: datetime) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(TIERS_RECALCULATE_SQL, {"now": now, "since": now - timedelta(days=365)})
         return cursor.rowcount
+
+
+# --- earning: bonuses ------------------------------------------------------------------------
+
+WELCOME_POINTS = 500
+WELCOME_LIFETIME = timedelta(days=90)
+PROFILE_POINTS = 100
+PROFILE_LIFETIME = timedelta(days=365)
+BIRTHDAY_POINTS = 300
+BIRTHDAY_LIFETIME = timedelta(days=14)
+BIRTHDAY_DAYS_AHEAD = 3
+BIRTHDAY_SET_AT_LEAST = timedelta(days=30)
+
+
+def welcome_bonus_grant(*, user: Any, now: datetime) -> LedgerTransaction:
+    """500 points for 90 days once the client's e-mail is confirmed; once per client."""
+    return points_credit(
+        user=user,
+        amount=WELCOME_POINTS,
+        lifetime=WELCOME_LIFETIME,
+        kind=Kind.WELCOME,
+        reason=gettext_noop("Welcome bonus"),
+        idempotency_key=f"welcome:user:{user.pk}",
+        now=now,
+    )
+
+
+def profile_complete(user: Any) -> bool:
+    return bool(user.name and str(user.phone or "") and user.birthday)
+
+
+def profile_bonus_grant(*, user: Any, now: datetime) -> LedgerTransaction | None:
+    """100 points once, when name, phone and birthday are all set (None while incomplete)."""
+    if not profile_complete(user):
+        return None
+    return points_credit(
+        user=user,
+        amount=PROFILE_POINTS,
+        lifetime=PROFILE_LIFETIME,
+        kind=Kind.PROFILE,
+        reason=gettext_noop("Bonus for completing the profile"),
+        idempotency_key=f"profile:user:{user.pk}",
+        now=now,
+    )
+
+
+def _birthday_targets(day: Any) -> list[tuple[int, int]]:
+    targets = [(day.month, day.day)]
+    # In a year without 29 February, those born on it celebrate on the 28th.
+    if (day.month, day.day) == (2, 28) and calendar.isleap(day.year) is False:
+        targets.append((2, 29))
+    return targets
+
+
+def birthday_bonuses_grant(*, now: datetime, batch_size: int = 1000) -> int:
+    """300 points for 14 days to clients whose birthday is in 3 days (local date of TIME_ZONE),
+    when the birthday was set 30+ days ago; once per client per year. Safe twice."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    day = timezone.localtime(now).date() + timedelta(days=BIRTHDAY_DAYS_AHEAD)
+    match = Q()
+    for month, dom in _birthday_targets(day):
+        match |= Q(birthday__month=month, birthday__day=dom)
+    key_prefix = "birthday:user:"
+    given = LedgerTransaction.objects.filter(
+        idempotency_key=Concat(
+            Value(key_prefix), Cast(OuterRef("pk"), CharField()), Value(f":{day.year}")
+        )
+    )
+    candidates = (
+        User.objects.filter(match, is_active=True, birthday_set_at__lte=now - BIRTHDAY_SET_AT_LEAST)
+        .exclude(Exists(given))
+        .order_by("pk")
+    )
+    done = 0
+    last = 0
+    while True:
+        users = list(candidates.filter(pk__gt=last)[:batch_size])
+        for user in users:
+            points_credit(
+                user=user,
+                amount=BIRTHDAY_POINTS,
+                lifetime=BIRTHDAY_LIFETIME,
+                kind=Kind.BIRTHDAY,
+                reason=gettext_noop("Happy birthday!"),
+                idempotency_key=f"{key_prefix}{user.pk}:{day.year}",
+                now=now,
+            )
+            done += 1
+        if len(users) < batch_size:
+            return done
+        last = users[-1].pk
+
+
+# --- earning: venue campaigns ----------------------------------------------------------------
+
+
+def _campaign_errors(values: dict[str, Any]) -> dict[str, Any]:
+    from decimal import Decimal, InvalidOperation
+
+    errors: dict[str, Any] = {}
+    try:
+        value = Decimal(str(values.get("value")))
+    except (InvalidOperation, TypeError, ValueError):
+        value = None
+    kind = values.get("kind") or "extra_percent"
+    if kind not in ("extra_percent", "multiplier"):
+        errors["kind"] = _("Choose an extra percent or a multiplier.")
+    if value is None or not value.is_finite() or not Decimal("0") < value <= Decimal("15"):
+        errors["value"] = _("Enter a value above 0 and at most 15.")
+    elif kind == "multiplier" and value <= 1:
+        errors["value"] = _("A multiplier must be greater than 1.")
+    if not str(values.get("name") or "").strip():
+        errors["name"] = _("Name the campaign.")
+    date_from, date_to = values.get("date_from"), values.get("date_to")
+    if date_from and date_to and date_to < date_from:
+        errors["date_to"] = _("The end date cannot be before the start date.")
+    weekdays = values.get("weekdays") or []
+    if not isinstance(weekdays, list) or any(
+        isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 6 for d in weekdays
+    ):
+        errors["weekdays"] = _("Weekdays are numbers from 0 (Monday) to 6 (Sunday).")
+    time_from, time_to = values.get("time_from"), values.get("time_to")
+    if (time_from is None) != (time_to is None) or (time_from is not None and time_from == time_to):
+        errors["time_to"] = _("Give both times of the band, and different ones.")
+    minimum = values.get("min_amount")
+    if minimum is not None and minimum < 0:
+        errors["min_amount"] = _("The minimum amount cannot be negative.")
+    return errors
+
+
+def campaign_create(*, venue: Any, actor: Any, values: dict[str, Any]) -> Any:
+    """A venue's own campaign (venue-funded extra cashback); validated, audited."""
+    from loyalty.models import Campaign
+
+    errors = _campaign_errors(values)
+    if errors:
+        raise ApplicationError(_("Check the campaign."), fields=errors)
+    fields = (
+        "name",
+        "kind",
+        "value",
+        "date_from",
+        "date_to",
+        "weekdays",
+        "time_from",
+        "time_to",
+        "room_kind",
+        "min_amount",
+    )
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            venue=venue,
+            created_by=actor,
+            **{name: values[name] for name in fields if values.get(name) is not None},
+        )
+        audit_record(
+            actor=actor,
+            action="campaign.create",
+            obj=campaign,
+            after={name: str(getattr(campaign, name)) for name in fields},
+        )
+    return campaign
+
+
+def campaign_stop(*, campaign: Any, actor: Any) -> Any:
+    """Stop a campaign (it stays listed, inactive); stopping twice changes nothing."""
+    from loyalty.models import Campaign
+
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.is_active:
+            campaign.is_active = False
+            campaign.save(update_fields=["is_active"])
+            audit_record(
+                actor=actor,
+                action="campaign.stop",
+                obj=campaign,
+                before={"is_active": True},
+                after={"is_active": False},
+            )
+    return campaign

@@ -33,3 +33,21 @@ def booking_completed(booking_id: int) -> None:
     booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
     if booking is not None and booking.user is not None:
         services.tier_upgrade(user=booking.user, now=timezone.now())
+
+
+@shared_task(name="loyalty.welcome_bonus", **RETRY)
+def welcome_bonus(user_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        services.welcome_bonus_grant(user=user, now=timezone.now())
+
+
+@shared_task(name="loyalty.profile_bonus", **RETRY)
+def profile_bonus(user_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        services.profile_bonus_grant(user=user, now=timezone.now())
