@@ -8,5 +8,11 @@ class LoyaltyConfig(AppConfig):
 
     def ready(self) -> None:
         from loyalty import receivers
+        from venues.dashboard import register_venue_nav
+        from venues.selectors import EDITORS
 
         receivers.connect()
+        register_venue_nav(
+            _("Cashback campaigns"), "loyalty:dashboard-campaigns", order=60, roles=EDITORS
+        )
+        register_venue_nav(_("Economics"), "loyalty:dashboard-economics", order=70)

@@ -76,3 +76,12 @@ def tiers(*, now: datetime) -> str:
 )
 def birthdays(*, now: datetime) -> str:
     return f"granted {services.birthday_bonuses_grant(now=now)} birthday bonuses"
+
+
+@register(
+    "loyalty_holiday_grants",
+    every=crontab(hour=8, minute=0),
+    description="Grant holiday gifts due today to their audience in bulk and e-mail the clients",
+)
+def holiday_grants(*, now: datetime) -> str:
+    return f"granted {services.holiday_grants_run(now=now)} holiday gifts"

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from loyalty.models import Account, Campaign, ClientTier, LedgerTransaction, Lot, Tier
 
@@ -465,3 +466,175 @@ def cashback_plan(
         tier=tier,
         campaigns=campaigns,
     )
+
+
+def venue_campaigns(*, venue) -> QuerySet[Campaign]:
+    """A venue's own campaigns, active first, newest first."""
+    return Campaign.objects.filter(venue=venue).order_by("-is_active", "-created_at", "-id")
+
+
+def campaign_for_member(*, user, venue_id: int, campaign_id: int, roles) -> Campaign:
+    """A campaign of a venue the user works at (another organisation's: 404)."""
+    from core.errors import NotFound
+    from venues.selectors import venue_for_member
+
+    venue = venue_for_member(user=user, venue_id=venue_id, roles=roles)
+    campaign = Campaign.objects.filter(venue=venue, pk=campaign_id).first()
+    if campaign is None:
+        raise NotFound(_("No such campaign."))
+    return campaign
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@dataclass
+class EconomicsMonth:
+    month: date
+    revenue: Decimal = Decimal("0")
+    bookings: int = 0
+    bookings_with_points: int = 0
+    points_discount: int = 0  # points spent at the venue, net of refunds (1 point = 1 ₽)
+    boost_cost: int = 0  # points the venue funded (its boost and campaigns), net of cancels
+
+    @property
+    def share_with_points(self) -> int:
+        return round(100 * self.bookings_with_points / self.bookings) if self.bookings else 0
+
+
+def _month_start(day: date, back: int) -> date:
+    month = day.month - back
+    year = day.year + (month - 1) // 12
+    return date(year, (month - 1) % 12 + 1, 1)
+
+
+def venue_economics(*, venue, now: datetime, months: int = 12) -> list[EconomicsMonth]:
+    """The venue's last `months` months (venue-local), oldest first, in four queries:
+    revenue and bookings from completed bookings by their start; the discount given by points
+    from the venue's redemptions account; the cost of its boost from its funding account."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models.functions import TruncMonth
+
+    from bookings.models import Booking
+
+    zone = ZoneInfo(venue.timezone)
+    today = now.astimezone(zone).date()
+    first = _month_start(today, months - 1)
+    since = datetime.combine(first, time(0), tzinfo=zone)
+    rows = {
+        _month_start(today, back): EconomicsMonth(month=_month_start(today, back))
+        for back in range(months - 1, -1, -1)
+    }
+
+    completed = Booking.objects.filter(
+        room__venue=venue,
+        status=Booking.Status.COMPLETED,
+        kind__in=(Booking.Kind.CLIENT, Booking.Kind.MANUAL),
+        start__gte=since,
+    )
+    for row in (
+        completed.annotate(month=TruncMonth("start", tzinfo=zone))
+        .values("month")
+        .annotate(revenue=Sum("price"), count=Count("id"))
+    ):
+        item = rows.get(row["month"].date())
+        if item:
+            item.revenue, item.bookings = row["revenue"] or Decimal("0"), row["count"]
+    with_points = (
+        completed.filter(
+            ledger_transactions__kind__in=(
+                LedgerTransaction.Kind.SPEND,
+                LedgerTransaction.Kind.CAPTURE,
+            )
+        )
+        .annotate(month=TruncMonth("start", tzinfo=zone))
+        .values("month")
+        .annotate(count=Count("id", distinct=True))
+    )
+    for row in with_points:
+        item = rows.get(row["month"].date())
+        if item:
+            item.bookings_with_points = row["count"]
+    from loyalty.models import Posting
+
+    postings = (
+        Posting.objects.filter(
+            account__venue=venue,
+            transaction__created_at__gte=since,
+        )
+        .annotate(month=TruncMonth("transaction__created_at", tzinfo=zone))
+        .values("month", "account__kind")
+        .annotate(total=Sum("amount"))
+    )
+    for row in postings:
+        item = rows.get(row["month"].date())
+        if not item:
+            continue
+        if row["account__kind"] == Account.Kind.REDEMPTIONS:
+            item.points_discount = row["total"] or 0
+        elif row["account__kind"] == Account.Kind.VENUE_FUNDING:
+            item.boost_cost = -(row["total"] or 0)
+    return list(rows.values())
+
+
+@dataclass
+class LiabilityRow:
+    month: date
+    source: str  # "platform" or a venue's name
+    issued: int = 0
+    spent: int = 0
+    expired: int = 0
+
+
+LIABILITY_SQL = """
+SELECT date_trunc('month', t.created_at AT TIME ZONE %(zone)s)::date AS month,
+       l.funder_venue_id,
+       SUM(CASE WHEN a.amount > 0 AND a.reverses_id IS NULL AND l.origin_id IS NULL
+                THEN a.amount ELSE 0 END) AS issued,
+       SUM(CASE WHEN t.kind IN ('spend', 'reserve') THEN -a.amount
+                WHEN t.kind IN ('refund', 'reserve_release') THEN -a.amount
+                ELSE 0 END) AS spent,
+       SUM(CASE WHEN t.kind = 'expire' THEN -a.amount ELSE 0 END) AS expired
+FROM loyalty_allocation a
+JOIN loyalty_lot l ON l.id = a.lot_id
+JOIN loyalty_transaction t ON t.id = a.transaction_id
+GROUP BY 1, 2
+ORDER BY 1 DESC, 2 NULLS FIRST
+"""
+
+
+def points_liability_report() -> tuple[list[LiabilityRow], dict[str, int]]:
+    """Staff report: points issued / spent / expired by month and by who funds them (the
+    platform or a venue), and the outstanding liability now (live lots, pending credits)."""
+    from venues.models import Venue
+
+    with connection.cursor() as cursor:
+        cursor.execute(LIABILITY_SQL, {"zone": settings.TIME_ZONE})
+        raw = cursor.fetchall()
+    names = dict(
+        Venue.objects.filter(pk__in={row[1] for row in raw if row[1]}).values_list("pk", "name")
+    )
+    rows = [
+        LiabilityRow(
+            month=month,
+            source=names.get(venue_id, "") if venue_id else "platform",
+            issued=int(issued or 0),
+            spent=int(spent or 0),
+            expired=int(expired or 0),
+        )
+        for month, venue_id, issued, spent, expired in raw
+    ]
+    outstanding = {
+        "available": Account.objects.filter(kind=Account.Kind.WALLET).aggregate(s=Sum("balance"))[
+            "s"
+        ]
+        or 0,
+        "pending": Account.objects.filter(kind=Account.Kind.PENDING).aggregate(s=Sum("balance"))[
+            "s"
+        ]
+        or 0,
+        "held": Account.objects.filter(kind=Account.Kind.HELD).aggregate(s=Sum("balance"))["s"]
+        or 0,
+    }
+    return rows, outstanding

@@ -1608,3 +1608,195 @@ def campaign_stop(*, campaign: Any, actor: Any) -> Any:
                 after={"is_active": False},
             )
     return campaign
+
+
+# --- earning: holiday grants (bulk) ----------------------------------------------------------
+
+HOLIDAY_REASON = gettext_noop("Holiday gift: %(name)s")
+
+
+def holiday_audience(grant: Any, *, now: datetime) -> Any:
+    """The clients a holiday grant is for, as a queryset of users (ordered by id)."""
+    from django.contrib.auth import get_user_model
+
+    from bookings.models import Booking
+    from loyalty.models import ClientTier, HolidayGrant
+
+    User = get_user_model()
+    users = User.objects.filter(is_active=True)
+    Audience = HolidayGrant.Audience
+    if grant.audience == Audience.ACTIVE:
+        since = now - timedelta(days=grant.active_days or 90)
+        booked = Booking.objects.filter(
+            user_id=OuterRef("pk"), kind=Booking.Kind.CLIENT, created_at__gte=since
+        )
+        users = users.filter(Q(last_login__gte=since) | Q(Exists(booked)))
+    elif grant.audience == Audience.TIER and grant.min_tier_id:
+        from loyalty import selectors
+
+        lowest = selectors.client_tier(user=None)
+        if lowest is None or grant.min_tier_id != lowest.pk:
+            held = ClientTier.objects.filter(
+                user_id=OuterRef("pk"), tier__min_money_365d__gte=grant.min_tier.min_money_365d
+            )
+            users = users.filter(Exists(held))
+    elif grant.audience == Audience.CITY and grant.city_id:
+        booked = Booking.objects.filter(
+            user_id=OuterRef("pk"), kind=Booking.Kind.CLIENT, room__venue__city_id=grant.city_id
+        )
+        users = users.filter(Exists(booked))
+    return users.order_by("pk")
+
+
+def _holiday_batch(grant: Any, user_ids: list[int], *, now: datetime) -> list[int]:
+    """Credit one batch in bulk (a few statements whatever its size); returns who got points."""
+    lifetime = timedelta(days=grant.lifetime_days)
+    keys = {uid: f"holiday:{grant.pk}:user:{uid}" for uid in user_ids}
+    Account.objects.bulk_create(
+        [Account(kind=kind, user_id=uid) for uid in user_ids for kind in Account.CLIENT_KINDS],
+        ignore_conflicts=True,
+    )
+    # Lock order as everywhere: each client's wallet (ids ascending), then their lots.
+    wallets = {
+        account.user_id: account
+        for account in Account.objects.select_for_update(no_key=True)
+        .filter(user_id__in=user_ids, kind=AccountKind.WALLET)
+        .order_by("id")
+    }
+    done = set(
+        LedgerTransaction.objects.filter(idempotency_key__in=keys.values()).values_list(
+            "user_id", flat=True
+        )
+    )
+    todo = [uid for uid in user_ids if uid not in done and uid in wallets]
+    if not todo:
+        return []
+    issuance = _system_account(AccountKind.ISSUANCE)
+    params = {"name": grant.name}
+    txs = LedgerTransaction.objects.bulk_create(
+        [
+            LedgerTransaction(
+                kind=Kind.HOLIDAY,
+                reason=HOLIDAY_REASON,
+                reason_params=params,
+                user_id=uid,
+                idempotency_key=keys[uid],
+                fingerprint=_fingerprint(
+                    op="credit",
+                    user=uid,
+                    amount=grant.amount,
+                    lifetime=lifetime.total_seconds(),
+                    kind=Kind.HOLIDAY,
+                    venue=None,
+                    booking=None,
+                ),
+                created_at=now,
+            )
+            for uid in todo
+        ]
+    )
+    Posting.objects.bulk_create(
+        [Posting(transaction=tx, account=issuance, amount=-grant.amount) for tx in txs]
+        + [Posting(transaction=tx, account=wallets[tx.user_id], amount=grant.amount) for tx in txs]
+    )
+    lots = Lot.objects.bulk_create(
+        [
+            Lot(
+                wallet=wallets[tx.user_id],
+                amount=grant.amount,
+                remaining=grant.amount,
+                expires_at=now + lifetime,
+                transaction=tx,
+                created_at=now,
+            )
+            for tx in txs
+        ]
+    )
+    Allocation.objects.bulk_create(
+        [Allocation(transaction=lot.transaction, lot=lot, amount=grant.amount) for lot in lots]
+    )
+    Account.objects.filter(pk__in=[wallets[uid].pk for uid in todo]).update(
+        balance=F("balance") + grant.amount
+    )
+    return todo
+
+
+def holiday_grants_run(*, now: datetime, batch_size: int = 2000) -> int:
+    """Grant every holiday grant due today (grant date ≤ today ≤ holiday) to its audience.
+
+    Set-based: each batch of clients is credited in a handful of bulk statements in one
+    transaction (the ledger invariants hold: each transaction balances, lots equal wallets),
+    and the clients of the batch are e-mailed after it commits. Keys `holiday:<grant>:user:<id>`
+    make a second run (or a second worker, which waits on the wallet locks) post nothing.
+    """
+    from loyalty.models import HolidayGrant
+
+    today = timezone.localtime(now).date()
+    granted = 0
+    due = HolidayGrant.objects.filter(
+        is_active=True, grant_date__lte=today, holiday_date__gte=today
+    ).select_related("min_tier")
+    for grant in due:
+        audience = holiday_audience(grant, now=now)
+        last = 0
+        count = 0
+        while True:
+            ids = list(audience.filter(pk__gt=last).values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            with transaction.atomic():
+                made = _holiday_batch(grant, ids, now=now)
+                if made:
+                    transaction.on_commit(
+                        lambda grant_id=grant.pk, users=made: _holiday_emails(grant_id, users)
+                    )
+            count += len(made)
+            last = ids[-1]
+            if len(ids) < batch_size:
+                break
+        HolidayGrant.objects.filter(pk=grant.pk).update(
+            granted_at=now, granted_count=F("granted_count") + count
+        )
+        granted += count
+    return granted
+
+
+def _holiday_emails(grant_id: int, user_ids: list[int]) -> None:
+    from loyalty import tasks
+
+    tasks.holiday_grant_emails.delay(grant_id, user_ids)
+
+
+def holiday_grant_emails_send(*, grant_id: int, user_ids: list[int]) -> int:
+    """E-mail the clients of a holiday grant (one connection for the whole batch)."""
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMessage, get_connection
+    from django.utils import translation
+
+    from loyalty.models import HolidayGrant
+
+    grant = HolidayGrant.objects.filter(pk=grant_id).first()
+    if grant is None:
+        return 0
+    users = get_user_model().objects.filter(pk__in=user_ids).only("email", "name")
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A holiday gift: %(points)s points") % {"points": grant.amount}
+        body = "\n\n".join(
+            part
+            for part in (
+                grant.message,
+                _(
+                    "We have added %(points)s points to your account; they are valid for "
+                    "%(days)s days. Your points: %(url)s"
+                )
+                % {
+                    "points": grant.amount,
+                    "days": grant.lifetime_days,
+                    "url": f"{settings.SITE_URL}/me/points/",
+                },
+            )
+            if part
+        )
+    messages = [EmailMessage(str(subject), body, None, [user.email]) for user in users]
+    with get_connection() as connection_:
+        return connection_.send_messages(messages) or 0

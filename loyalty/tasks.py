@@ -51,3 +51,8 @@ def profile_bonus(user_id: int) -> None:
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
         services.profile_bonus_grant(user=user, now=timezone.now())
+
+
+@shared_task(name="loyalty.holiday_grant_emails", **RETRY)
+def holiday_grant_emails(grant_id: int, user_ids: list[int]) -> None:
+    services.holiday_grant_emails_send(grant_id=grant_id, user_ids=user_ids)

@@ -132,7 +132,11 @@ def org_a_objects(org_a, owner_a, manager_a, room_a, client_user):
         start=start,
         end=start + datetime.timedelta(hours=2),
     )
+    from loyalty.models import Campaign
+
+    campaign = Campaign.objects.create(name="Кампания А", venue=venue, value=2)
     return {
+        "campaign_id": campaign.pk,
         "organisation_id": org_a.pk,
         "venue_id": venue.pk,
         "room_id": room_a.pk,
