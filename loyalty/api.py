@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty import selectors, services
-from loyalty.models import Campaign
 from venues.models import Room
 from venues.selectors import EDITORS, venue_for_member
 
@@ -153,7 +152,10 @@ class PartnerCampaignsView(APIView):
 
     class CampaignInput(serializers.Serializer):
         name = serializers.CharField(max_length=200)
-        kind = serializers.ChoiceField(choices=Campaign.Kind.choices, default="extra_percent")
+        # Plain strings (validated by the service): enums named "kind" collide in the schema.
+        kind = serializers.CharField(
+            default="extra_percent", help_text="`extra_percent` or `multiplier`."
+        )
         value = serializers.DecimalField(max_digits=5, decimal_places=2)
         date_from = serializers.DateField(required=False, allow_null=True)
         date_to = serializers.DateField(required=False, allow_null=True)
@@ -162,8 +164,10 @@ class PartnerCampaignsView(APIView):
         )
         time_from = serializers.TimeField(required=False, allow_null=True)
         time_to = serializers.TimeField(required=False, allow_null=True)
-        room_kind = serializers.ChoiceField(
-            choices=Room.Kind.choices, required=False, allow_blank=True
+        room_kind = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text="A room type (" + ", ".join(Room.Kind.values) + "); empty: any.",
         )
         min_amount = serializers.DecimalField(
             max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0

@@ -1551,6 +1551,10 @@ def _campaign_errors(values: dict[str, Any]) -> dict[str, Any]:
     time_from, time_to = values.get("time_from"), values.get("time_to")
     if (time_from is None) != (time_to is None) or (time_from is not None and time_from == time_to):
         errors["time_to"] = _("Give both times of the band, and different ones.")
+    from venues.models import Room
+
+    if (values.get("room_kind") or "") not in ("", *Room.Kind.values):
+        errors["room_kind"] = _("Choose a room type.")
     minimum = values.get("min_amount")
     if minimum is not None and minimum < 0:
         errors["min_amount"] = _("The minimum amount cannot be negative.")

@@ -57,6 +57,8 @@ def test_owner_starts_lists_and_stops_a_campaign_through_the_api(owner_a, room_a
         ),
         ({"name": "x", "value": "2", "time_from": "10:00"}, "time_to"),
         ({"name": "", "value": "2"}, "name"),
+        ({"name": "x", "value": "2", "kind": "bogus"}, "kind"),
+        ({"name": "x", "value": "2", "room_kind": "garage"}, "room_kind"),
     ],
 )
 def test_bad_campaigns_are_a_400_naming_the_field_and_nothing_is_created(
