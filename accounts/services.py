@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import signals
 from accounts.models import User
 from core.services import audit_record
 
@@ -38,6 +39,7 @@ def profile_update(
             audit_record(
                 actor=actor or user, action="profile.update", obj=user, before=before, after=after
             )
+            signals.send_after_commit(signals.profile_updated, user.pk)
     return user
 
 

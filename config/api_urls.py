@@ -3,7 +3,12 @@
 from django.urls import include, path
 
 from accounts.api import MeView, TokenObtainView
-from loyalty.api import PointsHistoryView, PointsView
+from loyalty.api import (
+    PartnerCampaignStopView,
+    PartnerCampaignsView,
+    PointsHistoryView,
+    PointsView,
+)
 from referrals.api import MyReferralsView
 from venues import api as venues_api
 
@@ -19,4 +24,14 @@ urlpatterns = [
     path("", include("bookings.api_urls")),
     path("me/points/", PointsView.as_view(), name="api-me-points"),
     path("me/points/history/", PointsHistoryView.as_view(), name="api-me-points-history"),
+    path(
+        "partner/venues/<int:venue_id>/campaigns/",
+        PartnerCampaignsView.as_view(),
+        name="api-partner-campaigns",
+    ),
+    path(
+        "partner/venues/<int:venue_id>/campaigns/<int:campaign_id>/stop/",
+        PartnerCampaignStopView.as_view(),
+        name="api-partner-campaign-stop",
+    ),
 ]

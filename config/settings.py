@@ -254,6 +254,17 @@ PAYMENT_WEBHOOK_SECRET = _setting("str", "PAYMENT_WEBHOOK_SECRET", default="") o
     "derived-" + hashlib.sha256(f"payments:{SECRET_KEY}".encode()).hexdigest()
 )
 
+# --- Loyalty: earning (DESIGN.md §3, docs/loyalty-earning.md) ------------------------------
+# Total cashback of a booking (tier + campaigns + venue boost) never exceeds this share.
+LOYALTY_CASHBACK_CAP_PERCENT = _setting("int", "LOYALTY_CASHBACK_CAP_PERCENT", default=15)
+# Bookings paying less money than this earn no cashback (a venue may set a higher minimum).
+LOYALTY_EARN_MIN_AMOUNT = _setting("int", "LOYALTY_EARN_MIN_AMOUNT", default=0)
+LOYALTY_CASHBACK_LIFETIME_DAYS = _setting("int", "LOYALTY_CASHBACK_LIFETIME_DAYS", default=365)
+# The dispute window: cashback becomes available this long after the session ends.
+LOYALTY_CASHBACK_DELAY_HOURS = _setting("int", "LOYALTY_CASHBACK_DELAY_HOURS", default=24)
+# How far back `loyalty_accrue` looks for completed bookings whose cashback task was lost.
+LOYALTY_ACCRUE_LOOKBACK_DAYS = _setting("int", "LOYALTY_ACCRUE_LOOKBACK_DAYS", default=30)
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]

@@ -18,8 +18,19 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
-from loyalty import services
-from loyalty.models import Account, Allocation, ExpiryReminder, LedgerTransaction, Lot, Posting
+from loyalty import selectors, services
+from loyalty.models import (
+    Account,
+    Allocation,
+    Campaign,
+    ClientTier,
+    ExpiryReminder,
+    HolidayGrant,
+    LedgerTransaction,
+    Lot,
+    Posting,
+    Tier,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -110,8 +121,30 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
                 self.admin_site.admin_view(self.adjust_view),
                 name="loyalty_ledgertransaction_adjust",
             ),
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="loyalty_ledgertransaction_report",
+            ),
             *super().get_urls(),
         ]
+
+    def report_view(self, request: HttpRequest) -> HttpResponse:
+        """Points issued / spent / expired by month and by source, and what is outstanding."""
+        if not request.user.is_staff:
+            raise DjangoPermissionDenied
+        rows, outstanding = selectors.points_liability_report()
+        return TemplateResponse(
+            request,
+            "admin/loyalty/report.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Points report"),
+                "rows": rows,
+                "outstanding": outstanding,
+                "opts": self.model._meta,
+            },
+        )
 
     def adjust_view(self, request: HttpRequest) -> HttpResponse:
         """Add or remove a client's points through the adjustment service (audited)."""
@@ -184,3 +217,41 @@ class ExpiryReminderAdmin(ReadOnlyAdmin):
     list_display = ["user", "expires_on", "points", "created_at"]
     list_filter = ["expires_on"]
     search_fields = ["user__email"]
+
+
+# --- earning: staff edit tiers, campaigns and holiday grants ---------------------------------
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ("name", "min_money_365d", "min_sessions_365d", "cashback_percent")
+
+
+@admin.register(ClientTier)
+class ClientTierAdmin(ReadOnlyAdmin):
+    list_display = ("user", "tier", "since", "updated_at")
+    list_filter = ("tier",)
+    search_fields = ("user__email",)
+    list_select_related = ("user", "tier")
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ("name", "venue", "kind", "value", "date_from", "date_to", "is_active")
+    list_filter = ("is_active", "kind", ("venue", admin.EmptyFieldListFilter))
+    search_fields = ("name", "venue__name")
+    list_select_related = ("venue",)
+    autocomplete_fields = ("venue",)
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(HolidayGrant)
+class HolidayGrantAdmin(admin.ModelAdmin):
+    list_display = ("name", "holiday_date", "grant_date", "amount", "audience", "granted_count")
+    list_filter = ("audience", "is_active")
+    readonly_fields = ("granted_at", "granted_count")

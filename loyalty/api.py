@@ -11,12 +11,55 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from loyalty import selectors
+from loyalty import selectors, services
+from venues.models import Room
+from venues.selectors import EDITORS, venue_for_member
 
 
 class PointsExpiringSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="Local date (Europe/Moscow) the points expire on.")
     points = serializers.IntegerField()
+
+
+class TierNextSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    cashback_percent = serializers.DecimalField(max_digits=4, decimal_places=2)
+    money_to_next = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Money still to pay within 365 days, ₽."
+    )
+    sessions_to_next = serializers.IntegerField(help_text="Or this many more sessions.")
+
+
+class TierSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    cashback_percent = serializers.DecimalField(max_digits=4, decimal_places=2)
+    since = serializers.DateTimeField(allow_null=True)
+    money_365d = serializers.DecimalField(max_digits=12, decimal_places=2)
+    sessions_365d = serializers.IntegerField()
+    keeps = serializers.BooleanField(help_text="The last 365 days still reach this tier.")
+    next = TierNextSerializer(allow_null=True)
+
+
+def tier_data(progress) -> dict | None:
+    if progress.tier is None:
+        return None
+    following = progress.next_tier
+    return {
+        "name": progress.tier.name,
+        "cashback_percent": progress.tier.cashback_percent,
+        "since": progress.since,
+        "money_365d": progress.stats.money,
+        "sessions_365d": progress.stats.sessions,
+        "keeps": progress.keeps,
+        "next": {
+            "name": following.name,
+            "cashback_percent": following.cashback_percent,
+            "money_to_next": progress.money_to_next,
+            "sessions_to_next": progress.sessions_to_next,
+        }
+        if following
+        else None,
+    }
 
 
 class PointsView(APIView):
@@ -28,14 +71,22 @@ class PointsView(APIView):
         balance = serializers.IntegerField(help_text="Points that can be spent now.")
         pending = serializers.IntegerField(help_text="Points earned, not yet available.")
         expiring = PointsExpiringSerializer(many=True)
+        tier = TierSerializer(allow_null=True)
 
     # Named apart from other views' output serializers: the schema names components by class.
     OutputSerializer = PointsSerializer
 
     @extend_schema(responses=OutputSerializer, operation_id="me_points")
     def get(self, request: Request) -> Response:
-        summary = selectors.points_summary(user=request.user, now=timezone.now())
-        return Response(self.OutputSerializer(summary).data)
+        now = timezone.now()
+        summary = selectors.points_summary(user=request.user, now=now)
+        data = {
+            "balance": summary.balance,
+            "pending": summary.pending,
+            "expiring": summary.expiring,
+            "tier": tier_data(selectors.tier_progress(user=request.user, now=now)),
+        }
+        return Response(self.OutputSerializer(data).data)
 
 
 class PointsHistoryView(ListAPIView):
@@ -73,3 +124,85 @@ class PointsHistoryView(ListAPIView):
     @extend_schema(operation_id="me_points_history")
     def get(self, request: Request, *args, **kwargs) -> Response:
         return super().get(request, *args, **kwargs)
+
+
+# --- Partner: a venue's campaigns ------------------------------------------------------------
+
+
+class CampaignOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    value = serializers.DecimalField(max_digits=5, decimal_places=2)
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    weekdays = serializers.ListField(child=serializers.IntegerField())
+    time_from = serializers.TimeField(allow_null=True)
+    time_to = serializers.TimeField(allow_null=True)
+    room_kind = serializers.CharField()
+    min_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    is_active = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class PartnerCampaignsView(APIView):
+    """A venue's own cashback campaigns (funded by the venue): list them, start a new one."""
+
+    permission_classes = [IsAuthenticated]
+
+    class CampaignInput(serializers.Serializer):
+        name = serializers.CharField(max_length=200)
+        # Plain strings (validated by the service): enums named "kind" collide in the schema.
+        kind = serializers.CharField(
+            default="extra_percent", help_text="`extra_percent` or `multiplier`."
+        )
+        value = serializers.DecimalField(max_digits=5, decimal_places=2)
+        date_from = serializers.DateField(required=False, allow_null=True)
+        date_to = serializers.DateField(required=False, allow_null=True)
+        weekdays = serializers.ListField(
+            child=serializers.IntegerField(min_value=0, max_value=6), required=False
+        )
+        time_from = serializers.TimeField(required=False, allow_null=True)
+        time_to = serializers.TimeField(required=False, allow_null=True)
+        room_kind = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text="A room type (" + ", ".join(Room.Kind.values) + "); empty: any.",
+        )
+        min_amount = serializers.DecimalField(
+            max_digits=12, decimal_places=2, required=False, allow_null=True, min_value=0
+        )
+
+    @extend_schema(responses=CampaignOutput(many=True), operation_id="partner_campaigns_list")
+    def get(self, request: Request, venue_id: int) -> Response:
+        venue = venue_for_member(user=request.user, venue_id=venue_id, roles=EDITORS)
+        return Response(CampaignOutput(selectors.venue_campaigns(venue=venue), many=True).data)
+
+    @extend_schema(
+        request=CampaignInput,
+        responses={201: CampaignOutput},
+        operation_id="partner_campaigns_create",
+    )
+    def post(self, request: Request, venue_id: int) -> Response:
+        venue = venue_for_member(user=request.user, venue_id=venue_id, roles=EDITORS)
+        data = self.CampaignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        campaign = services.campaign_create(
+            venue=venue, actor=request.user, values=dict(data.validated_data)
+        )
+        return Response(CampaignOutput(campaign).data, status=201)
+
+
+class PartnerCampaignStopView(APIView):
+    """Stop one of the venue's campaigns."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=CampaignOutput, operation_id="partner_campaign_stop")
+    def post(self, request: Request, venue_id: int, campaign_id: int) -> Response:
+        campaign = selectors.campaign_for_member(
+            user=request.user, venue_id=venue_id, campaign_id=campaign_id, roles=EDITORS
+        )
+        return Response(
+            CampaignOutput(services.campaign_stop(campaign=campaign, actor=request.user)).data
+        )

@@ -42,3 +42,85 @@ def seed(*, client) -> None:
         idempotency_key=f"demo:cashback:user:{client.pk}",
         now=now - timedelta(hours=3),
     )
+
+
+def seed_history(*, client, venues) -> None:
+    """The demo client's believable history: the welcome bonus, past completed bookings with
+    their cashback released, one upcoming confirmed booking with cashback pending; campaigns of
+    the platform and of the first demo venues. Idempotent (by keys and a marker note)."""
+    from datetime import time
+    from decimal import Decimal
+
+    from bookings.models import Booking
+    from loyalty.models import Campaign
+
+    now = timezone.now()
+    services.welcome_bonus_grant(user=client, now=now - timedelta(days=80))
+    if not Campaign.objects.filter(venue__isnull=True, name="Дневные будни").exists():
+        Campaign.objects.create(
+            name="Дневные будни",
+            kind=Campaign.Kind.EXTRA_PERCENT,
+            value=Decimal("2"),
+            weekdays=[0, 1, 2, 3, 4],
+            time_from=time(10),
+            time_to=time(16),
+        )
+    for venue, (name, kind, value) in zip(
+        venues,
+        [
+            ("Ночные репетиции ×2", Campaign.Kind.MULTIPLIER, Decimal("2")),
+            ("Весенняя акция +3%", Campaign.Kind.EXTRA_PERCENT, Decimal("3")),
+        ],
+        strict=False,
+    ):
+        if not Campaign.objects.filter(venue=venue, name=name).exists():
+            Campaign.objects.create(
+                name=name,
+                venue=venue,
+                kind=kind,
+                value=value,
+                time_from=time(22) if kind == Campaign.Kind.MULTIPLIER else None,
+                time_to=time(6) if kind == Campaign.Kind.MULTIPLIER else None,
+            )
+    marker = "demo-history"
+    if Booking.objects.filter(user=client, note=marker).exists():
+        return
+    rooms = [room for venue in venues for room in venue.rooms.order_by("pk")[:1]]
+    if not rooms:
+        return
+    made = []
+    for index, days_ago in enumerate((75, 48, 20, 6)):
+        room = rooms[index % len(rooms)]
+        start = (now - timedelta(days=days_ago)).replace(minute=0, second=0, microsecond=0)
+        start = start.replace(hour=16)
+        price = Decimal("900") * (2 + index % 2)
+        made.append(
+            Booking.objects.create(
+                room=room,
+                user=client,
+                kind=Booking.Kind.CLIENT,
+                status=Booking.Status.COMPLETED,
+                start=start,
+                end=start + timedelta(hours=2 + index % 2),
+                occupied_until=start + timedelta(hours=2 + index % 2),
+                price=price,
+                money_due=price,
+                paid_at=start,
+                free_cancellation_until=start - timedelta(hours=24),
+                cancellation_fee_percent=0,
+                note=marker,
+            )
+        )
+    for booking in made:
+        for pending in services.cashback_pend(
+            booking_id=booking.pk, now=booking.start - timedelta(days=3)
+        ):
+            # What `loyalty_accrue` does 24 h after the session (run inline: seed_demo is one
+            # transaction, the job's batches are durable ones).
+            services.points_pending_release(
+                pending_key=pending.idempotency_key,
+                idempotency_key=f"{pending.idempotency_key}:release",
+                now=booking.end + timedelta(hours=24),
+                reason=gettext_noop("Cashback became available"),
+            )
+    services.tier_upgrade(user=client, now=now)

@@ -48,3 +48,40 @@ def audit(*, now: datetime) -> str:
             extra={"violations": report.violations},
         )
     return "ledger audit: " + ", ".join(f"{k}={v}" for k, v in report.summary.items())
+
+
+@register(
+    "loyalty_accrue",
+    every=crontab(minute=15),
+    description="Make cashback available 24 h after completed sessions (and credit lost ones)",
+)
+def accrue(*, now: datetime) -> str:
+    result = services.cashback_accrue(now=now)
+    return f"released {result.released}, credited {result.credited} cashback transactions"
+
+
+@register(
+    "loyalty_tiers",
+    every=crontab(hour=3, minute=10),
+    description="Recalculate every client's tier over the last 365 days (downgrades happen here)",
+)
+def tiers(*, now: datetime) -> str:
+    return f"{services.tiers_recalculate(now=now)} clients changed tier"
+
+
+@register(
+    "loyalty_birthdays",
+    every=crontab(hour=6, minute=0),
+    description="Birthday bonus 3 days ahead (birthday set 30+ days ago; once a year)",
+)
+def birthdays(*, now: datetime) -> str:
+    return f"granted {services.birthday_bonuses_grant(now=now)} birthday bonuses"
+
+
+@register(
+    "loyalty_holiday_grants",
+    every=crontab(hour=8, minute=0),
+    description="Grant holiday gifts due today to their audience in bulk and e-mail the clients",
+)
+def holiday_grants(*, now: datetime) -> str:
+    return f"granted {services.holiday_grants_run(now=now)} holiday gifts"

@@ -16,6 +16,7 @@ or deleted; cached balances never go below zero; a lot's remaining stays within 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext
@@ -367,3 +368,195 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.expires_on}"
+
+
+# --- earning: tiers, campaigns, holiday grants ------------------------------------------------
+
+
+class Tier(models.Model):
+    """A level of the programme: reached by money paid OR sessions completed over 365 days."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    min_money_365d = models.DecimalField(
+        _("money paid in 365 days, ₽"), max_digits=12, decimal_places=2, default=0
+    )
+    min_sessions_365d = models.PositiveIntegerField(_("completed sessions in 365 days"), default=0)
+    cashback_percent = models.DecimalField(
+        _("cashback, %"), max_digits=4, decimal_places=2, default=1
+    )
+
+    class Meta:
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        ordering = ["min_money_365d", "min_sessions_365d", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_money_365d__gte=0), name="loyalty_tier_money_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cashback_percent__gte=0) & Q(cashback_percent__lte=15),
+                name="loyalty_tier_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class ClientTier(models.Model):
+    """The tier a client holds now (no row: the lowest tier)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="loyalty_tier",
+        verbose_name=_("client"),
+    )
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="+", verbose_name=_("tier")
+    )
+    since = models.DateTimeField(_("since"))
+    updated_at = models.DateTimeField(_("recalculated at"))
+
+    class Meta:
+        verbose_name = _("client tier")
+        verbose_name_plural = _("client tiers")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.tier}"
+
+
+class Campaign(models.Model):
+    """Extra cashback for matching bookings, funded by the platform (no venue) or by a venue."""
+
+    class Kind(models.TextChoices):
+        EXTRA_PERCENT = "extra_percent", _("extra percent")
+        MULTIPLIER = "multiplier", _("multiplier")
+
+    name = models.CharField(_("name"), max_length=200)
+    venue = models.ForeignKey(
+        "venues.Venue",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+        verbose_name=_("venue (empty: the platform funds it)"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.EXTRA_PERCENT
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Extra percentage points, or the multiplier of the base cashback (e.g. 2)."),
+    )
+    date_from = models.DateField(_("from"), null=True, blank=True)
+    date_to = models.DateField(_("to"), null=True, blank=True)
+    weekdays = ArrayField(
+        models.PositiveSmallIntegerField(),
+        verbose_name=_("weekdays (0 = Monday; empty = every day)"),
+        default=list,
+        blank=True,
+    )
+    time_from = models.TimeField(_("from time"), null=True, blank=True)
+    time_to = models.TimeField(_("to time"), null=True, blank=True)
+    city = models.ForeignKey(
+        "venues.City",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("city"),
+    )
+    room_kind = models.CharField(_("room type"), max_length=20, blank=True)
+    min_amount = models.DecimalField(
+        _("minimum amount, ₽"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0) & Q(value__lte=15), name="loyalty_campaign_value_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_from__isnull=True)
+                | Q(date_to__isnull=True)
+                | Q(date_to__gte=F("date_from")),
+                name="loyalty_campaign_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class HolidayGrant(models.Model):
+    """Points given to an audience before a holiday, in bulk by `runjob loyalty_holiday_grants`."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("everyone")
+        ACTIVE = "active", _("active in the last N days")
+        TIER = "tier", _("tier at least")
+        CITY = "city", _("city")
+
+    name = models.CharField(_("name"), max_length=200)
+    holiday_date = models.DateField(_("holiday"))
+    grant_date = models.DateField(_("grant on"))
+    amount = models.PositiveIntegerField(_("points"))
+    lifetime_days = models.PositiveIntegerField(_("valid for, days"), default=14)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.EVERYONE
+    )
+    active_days = models.PositiveIntegerField(_("active in the last N days"), null=True, blank=True)
+    min_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tier at least"),
+    )
+    city = models.ForeignKey(
+        "venues.City",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("city"),
+    )
+    message = models.TextField(_("message to clients"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    granted_at = models.DateTimeField(_("granted at"), null=True, blank=True)
+    granted_count = models.PositiveIntegerField(_("clients granted"), default=0)
+
+    class Meta:
+        verbose_name = _("holiday grant")
+        verbose_name_plural = _("holiday grants")
+        ordering = ["-grant_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(lifetime_days__gt=0),
+                name="loyalty_holiday_grant_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(grant_date__lte=F("holiday_date")),
+                name="loyalty_holiday_grant_before_holiday",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.name)

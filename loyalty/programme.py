@@ -9,7 +9,7 @@ new reservation after a reschedule of a request), `capture:…` / `release:…` 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -25,16 +25,6 @@ Status = Booking.Status
 Kind = LedgerTransaction.Kind
 HELD = (Status.HOLD, Status.REQUESTED)
 ENDED_UNPAID = (Status.EXPIRED, Status.DECLINED, Status.CANCELLED)
-CASHBACK_DISPUTE_WINDOW = timedelta(hours=24)
-
-
-def _cashback_estimate(*, room: Any, end: datetime, money: Decimal) -> tuple[int, datetime]:
-    """PLACEHOLDER until the merge with the earning branch: the lead replaces this with
-    `loyalty.selectors.cashback_plan`. 1 % base + the venue's boost, rounded down, available
-    24 hours after the session ends."""
-    percent = 1 + (room.venue.cashback_boost_percent or 0)
-    points = int((Decimal(money) * percent / 100).to_integral_value(rounding=ROUND_FLOOR))
-    return max(points, 0), end + CASHBACK_DISPUTE_WINDOW
 
 
 def _reason_params(booking: Booking) -> dict:
@@ -85,7 +75,10 @@ class LedgerProgramme:
         return used
 
     def cashback_preview(self, user, room, start, end, money, now):
-        return _cashback_estimate(room=room, end=end, money=money)
+        plan = selectors.cashback_plan(
+            user=user, room=room, start=start, end=end, money=money, now=now
+        )
+        return plan.points, plan.available_at
 
     def _reserve(self, booking: Booking, now: datetime, key: str) -> None:
         try:

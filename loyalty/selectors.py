@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_FLOOR, Decimal
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from loyalty.models import Account, LedgerTransaction, Lot
+from loyalty.models import Account, Campaign, ClientTier, LedgerTransaction, Lot, Tier
+
+TIER_WINDOW = timedelta(days=365)
 
 
 @dataclass
@@ -260,3 +265,376 @@ def expiring_by_client(*, start: datetime, end: datetime) -> list[tuple[int, dat
         .order_by("wallet__user_id", "day")
     )
     return list(rows)
+
+
+# --- earning: tiers and the cashback plan ------------------------------------------------------
+
+
+def tiers() -> list[Tier]:
+    """All tiers, lowest first."""
+    return list(Tier.objects.order_by("min_money_365d", "min_sessions_365d", "id"))
+
+
+@dataclass
+class TierStats:
+    money: Decimal
+    sessions: int
+
+
+def tier_stats(*, user, now: datetime) -> TierStats:
+    """Money paid (the money part) and sessions of the client's completed bookings in 365 days."""
+    from bookings.models import Booking
+
+    row = Booking.objects.filter(
+        user=user,
+        status=Booking.Status.COMPLETED,
+        kind=Booking.Kind.CLIENT,
+        end__gt=now - TIER_WINDOW,
+        end__lte=now,
+    ).aggregate(money=Sum("money_due"), sessions=Count("id"))
+    return TierStats(money=row["money"] or Decimal("0"), sessions=row["sessions"] or 0)
+
+
+def tier_for(*, stats: TierStats, all_tiers: list[Tier] | None = None) -> Tier | None:
+    """The highest tier the figures reach by money OR by sessions (whichever is higher)."""
+    reached = None
+    for tier in all_tiers if all_tiers is not None else tiers():
+        if stats.money >= tier.min_money_365d or stats.sessions >= tier.min_sessions_365d:
+            reached = tier
+    return reached
+
+
+def client_tier(*, user) -> Tier | None:
+    """The tier the client holds now: their record, or the lowest tier."""
+    if user is not None and getattr(user, "pk", None):
+        held = ClientTier.objects.select_related("tier").filter(user=user).first()
+        if held is not None:
+            return held.tier
+    return Tier.objects.order_by("min_money_365d", "min_sessions_365d", "id").first()
+
+
+@dataclass
+class TierProgress:
+    tier: Tier | None
+    since: datetime | None
+    stats: TierStats
+    next_tier: Tier | None
+    money_to_next: Decimal | None
+    sessions_to_next: int | None
+    keeps: bool  # the last 365 days still reach the current tier
+
+
+def tier_progress(*, user, now: datetime) -> TierProgress:
+    """What the client holds, what keeps it and what the next tier needs."""
+    all_tiers = tiers()
+    held = ClientTier.objects.select_related("tier").filter(user=user).first()
+    current = held.tier if held else (all_tiers[0] if all_tiers else None)
+    stats = tier_stats(user=user, now=now)
+    next_tier = None
+    if current is not None:
+        higher = [t for t in all_tiers if t.min_money_365d > current.min_money_365d]
+        next_tier = higher[0] if higher else None
+    reached = tier_for(stats=stats, all_tiers=all_tiers)
+    keeps = current is None or (
+        reached is not None and reached.min_money_365d >= current.min_money_365d
+    )
+    return TierProgress(
+        tier=current,
+        since=held.since if held else None,
+        stats=stats,
+        next_tier=next_tier,
+        money_to_next=max(next_tier.min_money_365d - stats.money, Decimal("0"))
+        if next_tier
+        else None,
+        sessions_to_next=max(next_tier.min_sessions_365d - stats.sessions, 0)
+        if next_tier
+        else None,
+        keeps=keeps,
+    )
+
+
+@dataclass
+class CashbackPlan:
+    """Cashback a booking earns: the platform-funded and the venue-funded points."""
+
+    platform_points: int = 0
+    venue_points: int = 0
+    platform_percent: Decimal = Decimal("0")
+    venue_percent: Decimal = Decimal("0")
+    available_at: datetime | None = None
+    tier: Tier | None = None
+    campaigns: list[Campaign] = field(default_factory=list)
+
+    @property
+    def points(self) -> int:
+        return self.platform_points + self.venue_points
+
+    @property
+    def percent(self) -> Decimal:
+        return self.platform_percent + self.venue_percent
+
+
+def _local_start(room, start: datetime) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return start.astimezone(ZoneInfo(str(room.venue.timezone)))
+
+
+def _in_band(moment: time, start: time | None, end: time | None) -> bool:
+    if start is None and end is None:
+        return True
+    start = start or time(0)
+    end = end or time(0)
+    if start < end:
+        return start <= moment < end
+    return moment >= start or moment < end  # crosses midnight (or the whole day when equal)
+
+
+def campaigns_matching(*, room, start: datetime, money: Decimal) -> list[Campaign]:
+    """Active campaigns (the platform's and the room's venue's) that apply to this booking.
+
+    A campaign applies when the booking's local start is inside its dates, weekdays and hours,
+    the venue is in its city, the room of its type, and the money part at least its minimum.
+    """
+    venue = room.venue
+    local = _local_start(room, start)
+    day = local.date()
+    found = []
+    candidates = Campaign.objects.filter(
+        Q(venue__isnull=True) | Q(venue_id=venue.pk), is_active=True
+    ).filter(
+        Q(date_from__isnull=True) | Q(date_from__lte=day),
+        Q(date_to__isnull=True) | Q(date_to__gte=day),
+        Q(city__isnull=True) | Q(city_id=venue.city_id),
+        Q(room_kind="") | Q(room_kind=room.kind),
+        Q(min_amount__isnull=True) | Q(min_amount__lte=money),
+    )
+    for campaign in candidates.order_by("id"):
+        if campaign.weekdays and local.weekday() not in campaign.weekdays:
+            continue
+        if not _in_band(local.time(), campaign.time_from, campaign.time_to):
+            continue
+        found.append(campaign)
+    return found
+
+
+def cashback_plan(
+    *, user, room, start: datetime, end: datetime, money, now: datetime
+) -> CashbackPlan:
+    """The cashback a booking of `room` over [start, end) paying `money` (the money part) earns.
+
+    Platform percent = the client's tier percent (× platform multipliers) + platform extras;
+    venue percent = the venue's boost + venue extras + what venue multipliers add on top of the
+    tier and boost. The total is capped at LOYALTY_CASHBACK_CAP_PERCENT, trimming the platform's
+    part first (a venue always gets the boost it pays for, up to the cap). Points are computed
+    on the money part and rounded down; nothing below the platform's or the venue's minimum.
+    """
+    money = Decimal(money or 0)
+    available_at = end + timedelta(hours=settings.LOYALTY_CASHBACK_DELAY_HOURS)
+    venue = room.venue
+    venue_minimum = venue.earn_min_booking_amount
+    if money <= 0 or money < Decimal(settings.LOYALTY_EARN_MIN_AMOUNT):
+        return CashbackPlan(available_at=available_at)
+    if venue_minimum is not None and money < venue_minimum:
+        return CashbackPlan(available_at=available_at)
+    tier = client_tier(user=user)
+    tier_percent = tier.cashback_percent if tier else Decimal("0")
+    boost = Decimal(venue.cashback_boost_percent)
+    campaigns = campaigns_matching(room=room, start=start, money=money)
+    platform = tier_percent
+    venue_part = boost
+    for campaign in campaigns:
+        if campaign.kind == Campaign.Kind.MULTIPLIER:
+            extra = (campaign.value - 1) * (tier_percent + boost)
+        else:
+            extra = campaign.value
+        if campaign.venue_id is None:
+            platform += extra
+        else:
+            venue_part += extra
+    cap = Decimal(settings.LOYALTY_CASHBACK_CAP_PERCENT)
+    venue_part = min(max(venue_part, Decimal("0")), cap)
+    platform = min(max(platform, Decimal("0")), cap - venue_part)
+    total_points = int((money * (platform + venue_part) / 100).to_integral_value(ROUND_FLOOR))
+    venue_points = int((money * venue_part / 100).to_integral_value(ROUND_FLOOR))
+    return CashbackPlan(
+        platform_points=total_points - venue_points,
+        venue_points=venue_points,
+        platform_percent=platform,
+        venue_percent=venue_part,
+        available_at=available_at,
+        tier=tier,
+        campaigns=campaigns,
+    )
+
+
+def venue_campaigns(*, venue) -> QuerySet[Campaign]:
+    """A venue's own campaigns, active first, newest first."""
+    return Campaign.objects.filter(venue=venue).order_by("-is_active", "-created_at", "-id")
+
+
+def campaign_for_member(*, user, venue_id: int, campaign_id: int, roles) -> Campaign:
+    """A campaign of a venue the user works at (another organisation's: 404)."""
+    from core.errors import NotFound
+    from venues.selectors import venue_for_member
+
+    venue = venue_for_member(user=user, venue_id=venue_id, roles=roles)
+    campaign = Campaign.objects.filter(venue=venue, pk=campaign_id).first()
+    if campaign is None:
+        raise NotFound(_("No such campaign."))
+    return campaign
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+@dataclass
+class EconomicsMonth:
+    month: date
+    revenue: Decimal = Decimal("0")
+    bookings: int = 0
+    bookings_with_points: int = 0
+    points_discount: int = 0  # points spent at the venue, net of refunds (1 point = 1 ₽)
+    boost_cost: int = 0  # points the venue funded (its boost and campaigns), net of cancels
+
+    @property
+    def share_with_points(self) -> int:
+        return round(100 * self.bookings_with_points / self.bookings) if self.bookings else 0
+
+
+def _month_start(day: date, back: int) -> date:
+    month = day.month - back
+    year = day.year + (month - 1) // 12
+    return date(year, (month - 1) % 12 + 1, 1)
+
+
+def venue_economics(*, venue, now: datetime, months: int = 12) -> list[EconomicsMonth]:
+    """The venue's last `months` months (venue-local), oldest first, in four queries:
+    revenue and bookings from completed bookings by their start; the discount given by points
+    from the venue's redemptions account; the cost of its boost from its funding account."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models.functions import TruncMonth
+
+    from bookings.models import Booking
+
+    zone = ZoneInfo(venue.timezone)
+    today = now.astimezone(zone).date()
+    first = _month_start(today, months - 1)
+    since = datetime.combine(first, time(0), tzinfo=zone)
+    rows = {
+        _month_start(today, back): EconomicsMonth(month=_month_start(today, back))
+        for back in range(months - 1, -1, -1)
+    }
+
+    completed = Booking.objects.filter(
+        room__venue=venue,
+        status=Booking.Status.COMPLETED,
+        kind__in=(Booking.Kind.CLIENT, Booking.Kind.MANUAL),
+        start__gte=since,
+    )
+    for row in (
+        completed.annotate(month=TruncMonth("start", tzinfo=zone))
+        .values("month")
+        .annotate(revenue=Sum("price"), count=Count("id"))
+    ):
+        item = rows.get(row["month"].date())
+        if item:
+            item.revenue, item.bookings = row["revenue"] or Decimal("0"), row["count"]
+    with_points = (
+        completed.filter(
+            ledger_transactions__kind__in=(
+                LedgerTransaction.Kind.SPEND,
+                LedgerTransaction.Kind.CAPTURE,
+            )
+        )
+        .annotate(month=TruncMonth("start", tzinfo=zone))
+        .values("month")
+        .annotate(count=Count("id", distinct=True))
+    )
+    for row in with_points:
+        item = rows.get(row["month"].date())
+        if item:
+            item.bookings_with_points = row["count"]
+    from loyalty.models import Posting
+
+    postings = (
+        Posting.objects.filter(
+            account__venue=venue,
+            transaction__created_at__gte=since,
+        )
+        .annotate(month=TruncMonth("transaction__created_at", tzinfo=zone))
+        .values("month", "account__kind")
+        .annotate(total=Sum("amount"))
+    )
+    for row in postings:
+        item = rows.get(row["month"].date())
+        if not item:
+            continue
+        if row["account__kind"] == Account.Kind.REDEMPTIONS:
+            item.points_discount = row["total"] or 0
+        elif row["account__kind"] == Account.Kind.VENUE_FUNDING:
+            item.boost_cost = -(row["total"] or 0)
+    return list(rows.values())
+
+
+@dataclass
+class LiabilityRow:
+    month: date
+    source: str  # "platform" or a venue's name
+    issued: int = 0
+    spent: int = 0
+    expired: int = 0
+
+
+LIABILITY_SQL = """
+SELECT date_trunc('month', t.created_at AT TIME ZONE %(zone)s)::date AS month,
+       l.funder_venue_id,
+       SUM(CASE WHEN a.amount > 0 AND a.reverses_id IS NULL AND l.origin_id IS NULL
+                THEN a.amount ELSE 0 END) AS issued,
+       SUM(CASE WHEN t.kind IN ('spend', 'reserve') THEN -a.amount
+                WHEN t.kind IN ('refund', 'reserve_release') THEN -a.amount
+                ELSE 0 END) AS spent,
+       SUM(CASE WHEN t.kind = 'expire' THEN -a.amount ELSE 0 END) AS expired
+FROM loyalty_allocation a
+JOIN loyalty_lot l ON l.id = a.lot_id
+JOIN loyalty_transaction t ON t.id = a.transaction_id
+GROUP BY 1, 2
+ORDER BY 1 DESC, 2 NULLS FIRST
+"""
+
+
+def points_liability_report() -> tuple[list[LiabilityRow], dict[str, int]]:
+    """Staff report: points issued / spent / expired by month and by who funds them (the
+    platform or a venue), and the outstanding liability now (live lots, pending credits)."""
+    from venues.models import Venue
+
+    with connection.cursor() as cursor:
+        cursor.execute(LIABILITY_SQL, {"zone": settings.TIME_ZONE})
+        raw = cursor.fetchall()
+    names = dict(
+        Venue.objects.filter(pk__in={row[1] for row in raw if row[1]}).values_list("pk", "name")
+    )
+    rows = [
+        LiabilityRow(
+            month=month,
+            source=names.get(venue_id, "") if venue_id else "platform",
+            issued=int(issued or 0),
+            spent=int(spent or 0),
+            expired=int(expired or 0),
+        )
+        for month, venue_id, issued, spent, expired in raw
+    ]
+    outstanding = {
+        "available": Account.objects.filter(kind=Account.Kind.WALLET).aggregate(s=Sum("balance"))[
+            "s"
+        ]
+        or 0,
+        "pending": Account.objects.filter(kind=Account.Kind.PENDING).aggregate(s=Sum("balance"))[
+            "s"
+        ]
+        or 0,
+        "held": Account.objects.filter(kind=Account.Kind.HELD).aggregate(s=Sum("balance"))["s"]
+        or 0,
+    }
+    return rows, outstanding

@@ -30,5 +30,10 @@ def my_points(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "loyalty/my_points.html",
-        {"summary": summary, "page": page, "lines": lines},
+        {
+            "summary": summary,
+            "page": page,
+            "lines": lines,
+            "progress": selectors.tier_progress(user=request.user, now=timezone.now()),
+        },
     )

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from loyalty.models import Campaign
 from tests.factories import (
     BookingFactory,
     MembershipFactory,
@@ -133,7 +134,9 @@ def org_a_objects(org_a, owner_a, manager_a, room_a, client_user):
         end=start + datetime.timedelta(hours=2),
     )
     points_rule = PointsRule.objects.create(venue=venue, weekdays=[5], percent=20)
+    campaign = Campaign.objects.create(name="Кампания А", venue=venue, value=2)
     return {
+        "campaign_id": campaign.pk,
         "organisation_id": org_a.pk,
         "venue_id": venue.pk,
         "room_id": room_a.pk,

@@ -55,7 +55,7 @@ def test_quote_api_shows_cap_usable_money_due_cashback_and_lots(
     assert body["price"] == "2000.00"
     assert (body["points_cap"], body["points_usable"], body["points"]) == (500, 500, 450)
     assert body["money_due"] == "1550.00"
-    assert body["cashback_points"] == 15  # placeholder: 1 % of 1,550 ₽
+    assert body["cashback_points"] == 15  # Bronze tier: 1 % of the 1,550 ₽ paid in money
     assert body["cashback_available_at"].startswith("2026-12-03T21:00")
     assert [p["points"] for p in body["points_from"]] == [300, 150]  # soonest expiry first
 

@@ -18,6 +18,7 @@ class Command(BaseCommand):
             users = accounts_demo.seed()
             venues = venues_demo.seed(owner=users["owner"])
             loyalty_demo.seed(client=users["client"])
+            loyalty_demo.seed_history(client=users["client"], venues=venues)
         self.stdout.write(f"Demo venues: {len(venues)}")
         self.stdout.write(f"Demo logins (password: {accounts_demo.DEMO_PASSWORD}):")
         for role, (email, _name, _flags) in accounts_demo.DEMO_USERS.items():

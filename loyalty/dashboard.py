@@ -1,0 +1,130 @@
+"""Partner pages of loyalty: a venue's cashback campaigns (owners and managers) and its
+economics. Venues are resolved by venues.dashboard (another organisation's member gets 404)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from core.errors import ApplicationError
+from loyalty import selectors, services
+from loyalty.models import Campaign
+from venues.dashboard import venue_page
+from venues.models import Room, Venue
+from venues.selectors import EDITORS
+
+WEEKDAYS = [
+    (0, gettext_lazy("Mon")),
+    (1, gettext_lazy("Tue")),
+    (2, gettext_lazy("Wed")),
+    (3, gettext_lazy("Thu")),
+    (4, gettext_lazy("Fri")),
+    (5, gettext_lazy("Sat")),
+    (6, gettext_lazy("Sun")),
+]
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Campaign.Kind.choices)
+    value = forms.DecimalField(
+        label=gettext_lazy("Value"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=gettext_lazy("Extra percentage points, or a multiplier such as 2."),
+    )
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Weekdays (none: every day)"),
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    time_from = forms.TimeField(label=gettext_lazy("From time"), required=False)
+    time_to = forms.TimeField(label=gettext_lazy("To time"), required=False)
+    room_kind = forms.ChoiceField(
+        label=gettext_lazy("Room type"),
+        choices=[("", gettext_lazy("any")), *Room.Kind.choices],
+        required=False,
+    )
+    min_amount = forms.DecimalField(
+        label=gettext_lazy("Minimum amount, ₽"), max_digits=12, decimal_places=2, required=False
+    )
+
+
+@venue_page(roles=EDITORS)
+def campaigns(request: HttpRequest, venue: Venue) -> HttpResponse:
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_create(venue=venue, actor=request.user, values=form.cleaned_data)
+        except ApplicationError as error:
+            for field, message in (error.fields or {}).items():
+                form.add_error(field if field in form.fields else None, message)
+            if not error.fields:
+                form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The campaign is running."))
+            return redirect("loyalty:dashboard-campaigns", venue_id=venue.pk)
+    return render(
+        request,
+        "loyalty/dashboard/campaigns.html",
+        {
+            "venue": venue,
+            "campaigns": selectors.venue_campaigns(venue=venue),
+            "form": form,
+            "boost": venue.cashback_boost_percent,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@venue_page(roles=EDITORS)
+def campaign_stop(request: HttpRequest, venue: Venue, campaign_id: int) -> HttpResponse:
+    campaign = selectors.campaign_for_member(
+        user=request.user, venue_id=venue.pk, campaign_id=campaign_id, roles=EDITORS
+    )
+    services.campaign_stop(campaign=campaign, actor=request.user)
+    messages.success(request, _("The campaign is stopped."))
+    return redirect("loyalty:dashboard-campaigns", venue_id=venue.pk)
+
+
+@venue_page()
+def economics(request: HttpRequest, venue: Venue) -> HttpResponse:
+    from django.utils import timezone
+
+    months = selectors.venue_economics(venue=venue, now=timezone.now())
+    top = max([int(m.revenue) for m in months] + [1])
+    width = 40
+    bars = []
+    for index, month in enumerate(months):
+        revenue_height = round(160 * int(month.revenue) / top)
+        discount_height = round(160 * month.points_discount / top)
+        bars.append(
+            {
+                "month": month,
+                "x": index * width + 4,
+                "revenue_y": 170 - revenue_height,
+                "revenue_height": revenue_height,
+                "discount_y": 170 - discount_height,
+                "discount_height": discount_height,
+            }
+        )
+    return render(
+        request,
+        "loyalty/dashboard/economics.html",
+        {
+            "venue": venue,
+            "months": list(reversed(months)),
+            "bars": bars,
+            "chart_width": width * len(months) + 8,
+        },
+    )

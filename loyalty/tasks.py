@@ -1,0 +1,58 @@
+"""Celery tasks of loyalty: each takes ids, calls one service with the current time, and is safe
+to run twice (the services are idempotent by their keys)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from loyalty import services
+
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (ConnectionError, OSError),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="loyalty.cashback_pend", **RETRY)
+def cashback_pend(booking_id: int) -> None:
+    services.cashback_pend(booking_id=booking_id, now=timezone.now())
+
+
+@shared_task(name="loyalty.cashback_cancel", **RETRY)
+def cashback_cancel(booking_id: int) -> None:
+    services.cashback_cancel(booking_id=booking_id, now=timezone.now())
+
+
+@shared_task(name="loyalty.booking_completed", **RETRY)
+def booking_completed(booking_id: int) -> None:
+    from bookings.models import Booking
+
+    booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
+    if booking is not None and booking.user is not None:
+        services.tier_upgrade(user=booking.user, now=timezone.now())
+
+
+@shared_task(name="loyalty.welcome_bonus", **RETRY)
+def welcome_bonus(user_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        services.welcome_bonus_grant(user=user, now=timezone.now())
+
+
+@shared_task(name="loyalty.profile_bonus", **RETRY)
+def profile_bonus(user_id: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        services.profile_bonus_grant(user=user, now=timezone.now())
+
+
+@shared_task(name="loyalty.holiday_grant_emails", **RETRY)
+def holiday_grant_emails(grant_id: int, user_ids: list[int]) -> None:
+    services.holiday_grant_emails_send(grant_id=grant_id, user_ids=user_ids)

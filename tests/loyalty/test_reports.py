@@ -1,0 +1,111 @@
+"""Owner economics per venue and month, and the staff points report in the admin."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from loyalty import services
+from tests.factories import BookingFactory, MembershipFactory
+
+NOW = datetime(2030, 3, 20, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def month_of_activity(room_a, client_user):
+    venue = room_a.venue
+    start = datetime(2030, 3, 10, 16, 0, tzinfo=UTC)
+    paid = BookingFactory(
+        room=room_a,
+        user=client_user,
+        start=start,
+        end=start + timedelta(hours=2),
+        price=Decimal("2000"),
+        status="completed",
+    )
+    BookingFactory(
+        room=room_a,
+        user=client_user,
+        start=start + timedelta(hours=3),
+        end=start + timedelta(hours=5),
+        price=Decimal("1000"),
+        status="completed",
+    )
+    services.points_credit(
+        user=client_user,
+        amount=500,
+        lifetime=timedelta(days=90),
+        kind="bonus",
+        reason="x",
+        idempotency_key="gift",
+        now=start - timedelta(days=1),
+    )
+    services.points_spend(
+        user=client_user,
+        amount=300,
+        venue=venue,
+        reason="x",
+        idempotency_key="spend:1",
+        booking_id=paid.pk,
+        now=start - timedelta(hours=1),
+    )
+    services.points_credit(
+        user=client_user,
+        amount=40,
+        lifetime=timedelta(days=90),
+        kind="cashback",
+        reason="x",
+        idempotency_key="boost",
+        funder_venue=venue,
+        booking_id=paid.pk,
+        now=start,
+    )
+    return venue
+
+
+@pytest.mark.django_db
+def test_economics_of_the_month_revenue_discount_boost_and_share_with_points(
+    client, owner_a, month_of_activity, django_assert_max_num_queries
+):
+    from loyalty.selectors import venue_economics
+
+    march = venue_economics(venue=month_of_activity, now=NOW)[-1]
+    assert (march.revenue, march.bookings) == (Decimal("3000.00"), 2)
+    assert (march.points_discount, march.boost_cost) == (300, 40)
+    assert (march.bookings_with_points, march.share_with_points) == (1, 50)
+    with time_machine.travel(NOW, tick=False):
+        client.force_login(owner_a)
+        with django_assert_max_num_queries(20):
+            page = client.get(f"/dashboard/venues/{month_of_activity.pk}/economics/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<svg" in body and "3 000" in body.replace("\xa0", " ")
+
+
+@pytest.mark.django_db
+def test_administrators_see_economics_and_other_organisations_get_404(
+    client, org_a, owner_b, room_a
+):
+    administrator = MembershipFactory(organisation=org_a, role="administrator").user
+    client.force_login(administrator)
+    url = f"/dashboard/venues/{room_a.venue.pk}/economics/"
+    assert client.get(url).status_code == 200
+    client.force_login(owner_b)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_staff_report_by_month_and_source(admin_client, month_of_activity):
+    from loyalty.selectors import points_liability_report
+
+    rows, outstanding = points_liability_report()
+    by_source = {(row.month.month, row.source): row for row in rows}
+    platform = by_source[(3, "platform")]
+    assert (platform.issued, platform.spent) == (500, 300)
+    assert by_source[(3, month_of_activity.name)].issued == 40
+    assert outstanding["available"] == 240
+    page = admin_client.get("/admin/loyalty/ledgertransaction/report/")
+    assert page.status_code == 200 and month_of_activity.name in page.content.decode()
