@@ -229,9 +229,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Referrals (docs/referrals.md) -----------------------------------------------------------
 # A friend qualifies with a first paid, completed booking of at least this money within
 # REFERRAL_QUALIFY_DAYS of signing up; both are rewarded once the dispute window has passed.
-REFERRAL_MIN_BOOKING_AMOUNT = Decimal(
-    _setting("str", "REFERRAL_MIN_BOOKING_AMOUNT", default="1000.00")
-)
+try:
+    REFERRAL_MIN_BOOKING_AMOUNT = Decimal(
+        _setting("str", "REFERRAL_MIN_BOOKING_AMOUNT", default="1000.00")
+    )
+except ArithmeticError as error:
+    raise ImproperlyConfigured(
+        "Environment variable REFERRAL_MIN_BOOKING_AMOUNT must be a number."
+    ) from error
 REFERRAL_QUALIFY_DAYS = _setting("int", "REFERRAL_QUALIFY_DAYS", default=90)
 REFERRAL_DISPUTE_HOURS = _setting("int", "REFERRAL_DISPUTE_HOURS", default=24)
 REFERRAL_REWARD_POINTS = _setting("int", "REFERRAL_REWARD_POINTS", default=300)

@@ -54,6 +54,24 @@ def client_api(client_user) -> APIClient:
     return api
 
 
+@pytest.fixture(autouse=True)
+def _default_tiers(request):
+    """The default loyalty tiers come from a data migration; a transactional test truncates them,
+    so put them back for every test that uses the database (cashback depends on them)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    import importlib
+
+    from loyalty.models import Tier
+
+    if not Tier.objects.exists():
+        defaults = importlib.import_module("loyalty.migrations.0005_default_tiers").DEFAULT_TIERS
+        Tier.objects.bulk_create(
+            Tier(name=name, min_money_365d=money, min_sessions_365d=sessions, cashback_percent=pct)
+            for name, money, sessions, pct in defaults
+        )
+
+
 # Personas (STYLE.md rule 13): a client, owner and manager of organisation A, an owner of B, staff.
 @pytest.fixture
 def org_a(db):

@@ -21,6 +21,7 @@ from venues.models import (
     OpeningHours,
     Organisation,
     Photo,
+    PointsRule,
     Price,
     Room,
     Venue,
@@ -401,3 +402,41 @@ def seed(*, owner: User, photos: bool = True) -> list[Venue]:
                 )
         venues.append(venue)
     return venues
+
+
+# Points settings of the demo venues, by their position in VENUES: (accepts points, max share %,
+# boost %, period rules). The owner's first venue has no period rules (the issue asks for one).
+POINTS_SETTINGS = [
+    (True, 25, 2, []),
+    (
+        True,
+        10,
+        0,
+        [{"weekdays": [0, 1, 2, 3, 4], "time_from": "10:00", "time_to": "16:00", "percent": 50}],
+    ),
+    (True, 15, 3, [{"date_from": "12-01", "date_to": "12-31", "percent": 5}]),
+    (False, 10, 0, []),
+]
+
+
+def seed_points(venues: list[Venue]) -> None:
+    """Give the demo venues a mix of points caps, boosts and period rules (once per venue)."""
+    today = timezone.localdate()
+    for index, venue in enumerate(venues):
+        accepts, share, boost, rules = POINTS_SETTINGS[index % len(POINTS_SETTINGS)]
+        if venue.points_rules.exists() or venue.accepts_points:
+            continue  # already set, by an earlier run or by its owner
+        Venue.objects.filter(pk=venue.pk).update(
+            accepts_points=accepts, max_points_percent=share, cashback_boost_percent=boost
+        )
+        for rule in rules:
+            fields = {k: v for k, v in rule.items() if k not in ("date_from", "date_to")}
+            if "date_from" in rule:
+                fields["date_from"] = datetime.date.fromisoformat(
+                    f"{today.year}-{rule['date_from']}"
+                )
+                fields["date_to"] = datetime.date.fromisoformat(f"{today.year}-{rule['date_to']}")
+            for key in ("time_from", "time_to"):
+                if key in fields:
+                    fields[key] = datetime.time.fromisoformat(fields[key])
+            PointsRule.objects.create(venue=venue, **fields)

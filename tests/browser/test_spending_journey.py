@@ -1,5 +1,6 @@
-"""The owner lets clients pay 25 % with points; a client with 500 points books a 2,000 ₽ room,
-the checkout allows at most 500, they pay 1,500 ₽, and their bookings show the points used."""
+"""The owner lets clients pay 25 % with points; a client with the 500 welcome points books a
+2,000 ₽ room, the checkout allows at most 500, they pay 1,500 ₽, their bookings show the points
+used, and after the session and the jobs "My points" shows the cashback."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from bookings.models import Booking
 from loyalty import services as ledger
+from loyalty.selectors import ledger_audit
 from tests.browser.test_booking_journey import _log_in
 from tests.factories import price_every_day
 
@@ -26,15 +29,7 @@ def test_owner_sets_25_percent_and_a_client_pays_part_with_points(
     venue = room_a.venue
     venue.schedule_confirmed_at = timezone.now()
     venue.save()
-    ledger.points_credit(
-        user=client_user,
-        amount=500,
-        lifetime=timedelta(days=90),
-        kind="bonus",
-        reason="Test gift",
-        idempotency_key="browser-gift",
-        now=timezone.now(),
-    )
+    ledger.welcome_bonus_grant(user=client_user, now=timezone.now())
 
     owner = browser.new_context(base_url=live_server.url, locale="ru-RU")
     owner_page = owner.new_page()
@@ -75,4 +70,14 @@ def test_owner_sets_25_percent_and_a_client_pays_part_with_points(
     assert "500" in page.locator("[data-testid=booking-points]").inner_text()
     page.goto("/me/bookings/")
     page.locator("#upcoming-bookings").get_by_text("500", exact=False).wait_for()
+
+    # The session ends; a day later the jobs complete it and make its cashback available:
+    # Bronze tier, 1 % of the 1,500 ₽ paid in money = 15 points.
+    after_window = booking.end + timedelta(hours=25)
+    call_command("runjob", "bookings_complete", now=after_window.isoformat())
+    call_command("runjob", "loyalty_accrue", now=after_window.isoformat())
+    page.goto("/me/points/")
+    assert page.get_by_test_id("balance").inner_text() == "15"
+    assert page.get_by_test_id("pending").inner_text() == "0"
+    assert ledger_audit().violations == []
     client.close()

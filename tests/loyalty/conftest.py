@@ -26,21 +26,3 @@ def booking(db, client_user):
 def balance_of(user, kind: str = Account.Kind.WALLET) -> int:
     account = Account.objects.filter(user=user, kind=kind).first()
     return account.balance if account else 0
-
-
-@pytest.fixture(autouse=True)
-def _default_tiers(request):
-    """The default tiers come from a data migration; a transactional test elsewhere truncates
-    them, so put them back for tests that use the database."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    import importlib
-
-    from loyalty.models import Tier
-
-    if not Tier.objects.exists():
-        defaults = importlib.import_module("loyalty.migrations.0005_default_tiers").DEFAULT_TIERS
-        Tier.objects.bulk_create(
-            Tier(name=name, min_money_365d=money, min_sessions_365d=sessions, cashback_percent=pct)
-            for name, money, sessions, pct in defaults
-        )

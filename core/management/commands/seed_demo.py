@@ -17,6 +17,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = accounts_demo.seed()
             venues = venues_demo.seed(owner=users["owner"])
+            venues_demo.seed_points(venues)
             loyalty_demo.seed(client=users["client"])
             loyalty_demo.seed_history(client=users["client"], venues=venues)
         self.stdout.write(f"Demo venues: {len(venues)}")
