@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import period_matches
 from loyalty.models import Account, Campaign, ClientTier, LedgerTransaction, Lot, Tier
 
 TIER_WINDOW = timedelta(days=365)
@@ -313,6 +314,14 @@ def client_tier(*, user) -> Tier | None:
     return Tier.objects.order_by("min_money_365d", "min_sessions_365d", "id").first()
 
 
+def cashback_percent(*, tier: Tier | None, venue) -> Decimal:
+    """The cashback % a client of `tier` earns at `venue` before campaigns: the tier's percent
+    plus the venue's boost, within LOYALTY_CASHBACK_CAP_PERCENT (what a room card shows)."""
+    tier_percent = tier.cashback_percent if tier else Decimal("0")
+    total = tier_percent + Decimal(venue.cashback_boost_percent)
+    return min(total, Decimal(settings.LOYALTY_CASHBACK_CAP_PERCENT))
+
+
 @dataclass
 class TierProgress:
     tier: Tier | None
@@ -380,42 +389,39 @@ def _local_start(room, start: datetime) -> datetime:
     return start.astimezone(ZoneInfo(str(room.venue.timezone)))
 
 
-def _in_band(moment: time, start: time | None, end: time | None) -> bool:
-    if start is None and end is None:
-        return True
-    start = start or time(0)
-    end = end or time(0)
-    if start < end:
-        return start <= moment < end
-    return moment >= start or moment < end  # crosses midnight (or the whole day when equal)
-
-
 def campaigns_matching(*, room, start: datetime, money: Decimal) -> list[Campaign]:
     """Active campaigns (the platform's and the room's venue's) that apply to this booking.
 
-    A campaign applies when the booking's local start is inside its dates, weekdays and hours,
-    the venue is in its city, the room of its type, and the money part at least its minimum.
+    A campaign applies when the booking's local start is inside its period (dates, weekdays and
+    hours, core.periods), the venue is in its city, the room of its type, and the money part at
+    least its minimum.
     """
     venue = room.venue
     local = _local_start(room, start)
     day = local.date()
-    found = []
+    # The dates are narrowed in SQL with a day to spare: the after-midnight part of an hour band
+    # belongs to the day before.
     candidates = Campaign.objects.filter(
         Q(venue__isnull=True) | Q(venue_id=venue.pk), is_active=True
     ).filter(
         Q(date_from__isnull=True) | Q(date_from__lte=day),
-        Q(date_to__isnull=True) | Q(date_to__gte=day),
+        Q(date_to__isnull=True) | Q(date_to__gte=day - timedelta(days=1)),
         Q(city__isnull=True) | Q(city_id=venue.city_id),
         Q(room_kind="") | Q(room_kind=room.kind),
         Q(min_amount__isnull=True) | Q(min_amount__lte=money),
     )
-    for campaign in candidates.order_by("id"):
-        if campaign.weekdays and local.weekday() not in campaign.weekdays:
-            continue
-        if not _in_band(local.time(), campaign.time_from, campaign.time_to):
-            continue
-        found.append(campaign)
-    return found
+    return [
+        campaign
+        for campaign in candidates.order_by("id")
+        if period_matches(
+            local,
+            date_from=campaign.date_from,
+            date_to=campaign.date_to,
+            weekdays=campaign.weekdays,
+            time_from=campaign.time_from,
+            time_to=campaign.time_to,
+        )
+    ]
 
 
 def cashback_plan(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -51,7 +52,13 @@ class PartnerPointsRuleIn(serializers.Serializer):
     weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=6),
         required=False,
-        help_text="Monday = 0 … Sunday = 6; empty: every day",
+        allow_empty=False,
+        error_messages={
+            "empty": gettext_lazy(
+                "Choose at least one weekday, or leave weekdays out for every day."
+            )
+        },
+        help_text="Monday = 0 … Sunday = 6; left out: every day",
     )
     time_from = serializers.TimeField(**TIME, required=False, allow_null=True)
     time_to = serializers.TimeField(

@@ -17,6 +17,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.periods import period_matches
+
 # One rule for a room's capacity everywhere: the dashboard, the partner API and the search.
 CAPACITY_MIN, CAPACITY_MAX = 1, 1000
 CAPACITY_MESSAGE = _("Capacity is from 1 to 1000 people.")
@@ -655,18 +657,11 @@ class PointsRule(models.Model):
 
     def matches(self, moment: datetime.datetime) -> bool:
         """Is the rule in force at `moment` (venue-local, naive or aware)?"""
-        day = moment.date()
-        if self.date_from and day < self.date_from:
-            return False
-        if self.date_to and day > self.date_to:
-            return False
-        if self.weekdays and moment.weekday() not in self.weekdays:
-            return False
-        if self.time_from is not None and self.time_to is not None:
-            minute = moment.hour * 60 + moment.minute
-            start = self.time_from.hour * 60 + self.time_from.minute
-            end = self.time_to.hour * 60 + self.time_to.minute
-            if end > start:
-                return start <= minute < end
-            return minute >= start or minute < end
-        return True
+        return period_matches(
+            moment,
+            date_from=self.date_from,
+            date_to=self.date_to,
+            weekdays=self.weekdays,
+            time_from=self.time_from,
+            time_to=self.time_to,
+        )

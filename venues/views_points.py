@@ -60,6 +60,7 @@ class PointsRuleForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every day."),
     )
     time_from = forms.TimeField(label=_("From time"), required=False, widget=TIME_INPUT)
     time_to = forms.TimeField(label=_("To time"), required=False, widget=TIME_INPUT)

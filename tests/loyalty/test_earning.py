@@ -179,6 +179,26 @@ def test_campaigns_match_on_window_weekday_hours_city_room_type_and_minimum(clie
 
 
 @pytest.mark.django_db
+def test_a_night_campaign_counts_its_after_midnight_hours_for_the_day_it_began(client_user, room):
+    # "Saturday nights 22:00–04:00, until 2 March": a booking at 01:00 on Sunday 3 March is in.
+    Campaign.objects.create(
+        name="ночь субботы",
+        value=Decimal("4"),
+        weekdays=[5],
+        date_to=date(2030, 3, 2),
+        time_from=time(22),
+        time_to=time(4),
+    )
+    sunday_1am = datetime(2030, 3, 2, 22, 0, tzinfo=UTC)  # 01:00 MSK on Sunday
+    saturday_1am = datetime(2030, 3, 1, 22, 0, tzinfo=UTC)  # 01:00 MSK on Saturday: Friday's night
+    assert [c.name for c in plan(client_user, room, Decimal("2000"), sunday_1am).campaigns] == [
+        "ночь субботы"
+    ]
+    assert plan(client_user, room, Decimal("2000"), sunday_1am).points == 20 + 80
+    assert plan(client_user, room, Decimal("2000"), saturday_1am).campaigns == []
+
+
+@pytest.mark.django_db
 def test_a_venue_multiplier_campaign_is_funded_by_the_venue(client_user, room):
     Campaign.objects.create(
         name="x2", venue=room.venue, kind=Campaign.Kind.MULTIPLIER, value=Decimal("2")

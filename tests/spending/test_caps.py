@@ -95,6 +95,27 @@ def test_a_band_past_midnight(points_room):
     assert points_share_at(points_room, at(WEDNESDAY, "22:00")) == 25
 
 
+def test_the_after_midnight_part_of_a_band_belongs_to_the_day_it_began(points_room):
+    # "Fridays 22:00–02:00: 50 %" covers Saturday 01:00, not Friday 01:00 (Thursday's night).
+    PointsRule.objects.create(
+        venue=points_room.venue,
+        weekdays=[4],
+        time_from=dt.time(22, 0),
+        time_to=dt.time(2, 0),
+        percent=50,
+        date_to=dt.date(2026, 12, 4),
+    )
+    friday, saturday = "2026-12-04", SATURDAY
+    assert points_share_at(points_room, at(friday, "23:00")) == 50
+    assert (
+        points_share_at(points_room, at(saturday, "01:00")) == 50
+    )  # the band's date ended on Friday
+    assert points_share_at(points_room, at(friday, "01:00")) == 25
+    assert points_share_at(points_room, at(saturday, "02:00")) == 25
+    # 23:00–02:00 across midnight: every slot at 50 %.
+    assert points_cap(points_room, slots(friday, "23:00", 3), now=NOW) == 1500
+
+
 def test_cap_is_rounded_down(points_room):
     services.venue_loyalty_update(actor=None, venue=points_room.venue, max_points_percent=33)
     points_room.venue.refresh_from_db()

@@ -63,3 +63,36 @@ def test_the_room_override_is_the_badge(client, listed):
     listed.save()
     page = client.get(f"/rooms/{listed.pk}/").content.decode()
     assert "40%" in page
+
+
+def test_cards_show_the_cashback_the_visitor_gets_with_one_tier_query_a_page(
+    client, client_user, listed, other_room, django_assert_max_num_queries
+):
+    from loyalty.models import ClientTier, Tier
+
+    listed.venue.cashback_boost_percent = 2
+    listed.venue.save()
+    # A visitor: the lowest tier (Bronze 1 %) plus each venue's boost.
+    page = client.get("/").content.decode()
+    assert "Кешбэк 3%" in page and "Кешбэк 1%" in page
+    # A Gold client (3 %) sees 5 % at the boosted venue; more rooms cost no more queries.
+    ClientTier.objects.create(
+        user=client_user, tier=Tier.objects.get(name="Золото"), since=NOW, updated_at=NOW
+    )
+    client.force_login(client_user)
+    with django_assert_max_num_queries(14) as few:
+        client.get("/")
+    for _ in range(5):
+        room = RoomFactory(venue=other_room.venue, name=f"Ещё {_}")
+        price_every_day(room)
+        room.price_from = 900
+        room.save()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/").content.decode()
+    assert "Кешбэк 5%" in page and "Кешбэк 3%" in page
+    assert "Кешбэк 5%" in client.get(f"/rooms/{listed.pk}/").content.decode()
+    # The total stays within the platform's cap (15 %).
+    listed.venue.cashback_boost_percent = 10
+    listed.venue.save()
+    Tier.objects.filter(name="Золото").update(cashback_percent=7)
+    assert "Кешбэк 15%" in client.get(f"/rooms/{listed.pk}/").content.decode()

@@ -119,6 +119,7 @@ def test_rules_list_create_delete(owner_a, venue_a, room_a):
         ({"time_from": "10:00", "time_to": "10:00", "percent": 5}, "time_to"),
         ({"weekdays": [1], "percent": 5, "room": 999999}, "room"),
         ({"weekdays": "monday", "percent": 5}, "weekdays"),
+        ({"weekdays": [], "time_from": "10:00", "time_to": "16:00", "percent": 5}, "weekdays"),
     ],
 )
 def test_bad_rules_are_a_400(owner_a, venue_a, payload, field):

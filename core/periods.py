@@ -1,0 +1,40 @@
+"""Recurring periods (dates, weekdays, a daily hour band) as points rules and campaigns use them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+
+def period_matches(
+    moment: datetime,
+    *,
+    date_from: date | None,
+    date_to: date | None,
+    weekdays: Sequence[int],
+    time_from: time | None,
+    time_to: time | None,
+) -> bool:
+    """Is a local `moment` inside the period? Empty parts do not narrow it.
+
+    The band's end at or before its start runs past midnight, and that after-midnight part
+    belongs to the day the band began, as a late opening does: "Fridays 22:00–02:00" covers
+    Saturday 01:00, and "31 December, 22:00–02:00" covers 1 January 01:00.
+    """
+    day = moment.date()
+    if time_from is not None or time_to is not None:
+        start = time_from or time(0)
+        end = time_to or time(0)
+        now = moment.time().replace(tzinfo=None)
+        if start < end:
+            if not start <= now < end:
+                return False
+        elif now < end:
+            day -= timedelta(days=1)
+        elif now < start:
+            return False
+    if date_from is not None and day < date_from:
+        return False
+    if date_to is not None and day > date_to:
+        return False
+    return not weekdays or day.weekday() in weekdays
