@@ -31,6 +31,7 @@ from loyalty.models import (
     Posting,
     Tier,
 )
+from venues.weekdays import SHORT_CHOICES, weekdays_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -235,14 +236,43 @@ class ClientTierAdmin(ReadOnlyAdmin):
     list_select_related = ("user", "tier")
 
 
+class CampaignAdminForm(forms.ModelForm):
+    # Ticked day names instead of the array field's "0,1,2,3,4".
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Weekdays (none: every day)"),
+        choices=SHORT_CHOICES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Campaign
+        exclude: list[str] = []
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
-    list_display = ("name", "venue", "kind", "value", "date_from", "date_to", "is_active")
+    form = CampaignAdminForm
+    list_display = (
+        "name",
+        "venue",
+        "kind",
+        "value",
+        "date_from",
+        "date_to",
+        "weekdays_display",
+        "is_active",
+    )
     list_filter = ("is_active", "kind", ("venue", admin.EmptyFieldListFilter))
     search_fields = ("name", "venue__name")
     list_select_related = ("venue",)
     autocomplete_fields = ("venue",)
     readonly_fields = ("created_by", "created_at")
+
+    @admin.display(description=_("Weekdays"))
+    def weekdays_display(self, obj: Campaign) -> str:
+        return weekdays_label(obj.weekdays) or _("every day")
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:

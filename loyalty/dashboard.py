@@ -17,20 +17,11 @@ from loyalty.models import Campaign
 from venues.dashboard import venue_page
 from venues.models import Room, Venue
 from venues.selectors import EDITORS
-
-WEEKDAYS = [
-    (0, gettext_lazy("Mon")),
-    (1, gettext_lazy("Tue")),
-    (2, gettext_lazy("Wed")),
-    (3, gettext_lazy("Thu")),
-    (4, gettext_lazy("Fri")),
-    (5, gettext_lazy("Sat")),
-    (6, gettext_lazy("Sun")),
-]
+from venues.weekdays import SHORT_CHOICES
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    name = forms.CharField(label=gettext_lazy("Campaign name"), max_length=200)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Campaign.Kind.choices)
     value = forms.DecimalField(
         label=gettext_lazy("Value"),
@@ -42,7 +33,7 @@ class CampaignForm(forms.Form):
     date_to = forms.DateField(label=gettext_lazy("To"), required=False)
     weekdays = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Weekdays (none: every day)"),
-        choices=WEEKDAYS,
+        choices=SHORT_CHOICES,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from venues import selectors
 from venues.dashboard import venue_nav
+from venues.weekdays import weekdays_label
 
 register = template.Library()
 
@@ -44,6 +45,12 @@ def rub(value) -> str:
     amount = Decimal(value)
     text = intcomma(int(amount)) if amount == amount.to_integral() else intcomma(amount)
     return f"{text}\u00a0₽"
+
+
+@register.filter
+def weekdays(value) -> str:
+    """[0, 1, 2, 3, 4] → «пн–пт» (see venues.weekdays)."""
+    return weekdays_label(value)
 
 
 @register.filter
