@@ -37,6 +37,13 @@ class PointsProgramme(Protocol):
     def reschedule(self, booking: Booking, old_points: int, now: datetime) -> None:
         """Inside the reschedule transaction: give back points above the new cap."""
 
+    def refund_preview(self, booking: Booking, fee: Decimal) -> int:
+        """Points cancelling now would give back, given the fee cancelling now costs."""
+
+    def booking_points(self, booking_ids: list[int]) -> dict[int, Any]:
+        """Per booking id, what happened to its points: `.returned` on cancellation and
+        `.cashback` earned (bookings with nothing to say may be missing)."""
+
 
 class NoPoints:
     """The programme when loyalty is not installed: nobody has points."""
@@ -58,6 +65,12 @@ class NoPoints:
 
     def reschedule(self, booking: Booking, old_points: int, now: datetime) -> None:
         return None
+
+    def refund_preview(self, booking: Booking, fee: Decimal) -> int:
+        return 0
+
+    def booking_points(self, booking_ids: list[int]) -> dict[int, Any]:
+        return {}
 
 
 _programme: PointsProgramme = NoPoints()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -19,9 +20,11 @@ from bookings import selectors, services
 from bookings.emails import feed_ics
 from bookings.models import Booking, Payment, RoomCalendarFeed
 from bookings.payments import provider
+from bookings.points import programme as points_programme
 from core.errors import ApplicationError, NotFound
 from core.money import money
 from venues.models import Room
+from venues.templatetags.venues_tags import rub
 
 
 def _day(request: HttpRequest, room: Room) -> date:
@@ -110,6 +113,17 @@ def book_page(request: HttpRequest, room_id: int) -> HttpResponse:
     return render(request, "bookings/book.html", context)
 
 
+def _clamped_points(raw, usable: int) -> int | None:
+    """A typed number of points brought into 0…usable as a whole number; None if not a number."""
+    try:
+        value = Decimal(str(raw).strip().replace(",", ".").replace("\u2212", "-"))
+    except (InvalidOperation, ValueError):
+        return None
+    if not value.is_finite():
+        return None
+    return max(0, min(int(value.to_integral_value(rounding=ROUND_FLOOR)), usable))
+
+
 def _public_room(room_id: int) -> Room:
     try:
         return selectors.room_bookable(room_id)
@@ -141,6 +155,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     quote = None
     points = source.get("points", "").strip() or 0
     points_refused = False
+    points_note = None
     if request.method == "POST":
         payment = request.POST.get("payment", "")
         if payment not in Booking.Payment.values:
@@ -174,12 +189,27 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if "points" not in exc.fields:
             error = error or exc.message
         else:  # a bad number of points: say so, and quote without points
-            error = error or exc.fields["points"][0]
+            points_error = exc.fields["points"][0]
             points_refused = True
             try:
                 quote = selectors.booking_quote(room=room, start=start, end=end, user=request.user)
             except ApplicationError as again:
                 error = again.message
+            else:
+                clamped = _clamped_points(points, quote.points_usable)
+                if request.method == "GET" and clamped is not None and quote.points_usable:
+                    # Re-quoting as the client types: use the nearest allowed number and say
+                    # so, instead of dropping to 0. Booking (POST) still refuses a bad number.
+                    quote = selectors.booking_quote(
+                        room=room, start=start, end=end, user=request.user, points=clamped
+                    )
+                    points_note = _("Using %(points)s: the allowed range is 0 to %(usable)s.") % {
+                        "points": clamped,
+                        "usable": quote.points_usable,
+                    }
+                    points_refused = False
+                else:
+                    error = error or points_error
     zone = ZoneInfo(room.venue.timezone)
     return render(
         request,
@@ -193,6 +223,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "start_iso": start.astimezone(zone).isoformat(),
             "minutes": minutes,
             "error": error,
+            "points_note": points_note,
+            "balance": points_programme().balance(request.user, timezone.now()),
             "back": back_day,
             "tzname": room.venue.timezone,
             "free_now": quote is not None and quote.free_until > timezone.now(),
@@ -210,7 +242,24 @@ def checkout(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_bookings(request: HttpRequest) -> HttpResponse:
     upcoming, past = selectors.bookings_upcoming_and_past(request.user, now=timezone.now())
-    return render(request, "bookings/my_bookings.html", {"upcoming": upcoming, "past": past})
+    return render(
+        request,
+        "bookings/my_bookings.html",
+        {"upcoming": upcoming, "past": past, "points_info": _points_info(past)},
+    )
+
+
+def _points_info(bookings: list[Booking]) -> dict:
+    """What loyalty did with the points of finished bookings: returned, or cashback earned."""
+    ids = [
+        b.pk
+        for b in bookings
+        if (b.points and b.status in _POINTS_RETURNED) or b.status == Booking.Status.COMPLETED
+    ]
+    return points_programme().booking_points(ids) if ids else {}
+
+
+_POINTS_RETURNED = (Booking.Status.CANCELLED, Booking.Status.DECLINED, Booking.Status.EXPIRED)
 
 
 def _own(request: HttpRequest, booking_id: int) -> Booking:
@@ -248,14 +297,38 @@ def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
             and booking.status in (Booking.Status.HOLD, Booking.Status.CONFIRMED),
             "reviewable": booking.status == Booking.Status.COMPLETED and review is None,
             "review": review,
+            "points_info": _points_info([booking]).get(booking.pk),
         },
     )
 
 
 @login_required
-@require_POST
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """GET: what cancelling now costs and gives back, and a button to confirm; POST: cancel."""
     booking = _own(request, booking_id)
+    if request.method == "GET":
+        now = timezone.now()
+        if booking.status not in services.CANCELLABLE or booking.start <= now:
+            messages.error(request, _("This booking can no longer be cancelled."))
+            return redirect("bookings:detail", booking.pk)
+        fee = selectors.cancellation_fee(booking, now=now)
+        zone = ZoneInfo(booking.room.venue.timezone)
+        return render(
+            request,
+            "bookings/cancel_confirm.html",
+            {
+                "booking": booking,
+                "room": booking.room,
+                "venue": booking.room.venue,
+                "tzname": booking.room.venue.timezone,
+                "start": booking.start.astimezone(zone),
+                "end": booking.end.astimezone(zone),
+                "fee_now": fee,
+                "points_back": points_programme().refund_preview(booking, fee),
+            },
+        )
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     try:
         booking = services.booking_cancel(booking_id=booking.pk, actor=request.user)
     except ApplicationError as exc:
@@ -264,8 +337,8 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         if booking.cancellation_fee:
             messages.success(
                 request,
-                _("Booking cancelled. Cancellation fee: %(fee)s ₽.")
-                % {"fee": booking.cancellation_fee},
+                _("Booking cancelled. Cancellation fee: %(fee)s.")
+                % {"fee": rub(booking.cancellation_fee)},
             )
         else:
             messages.success(request, _("Booking cancelled at no charge."))

@@ -42,6 +42,15 @@ def _payment(booking: Booking) -> LedgerTransaction | None:
     )
 
 
+def _kept(booking: Booking, fee: Decimal | None) -> int:
+    """Points a cancellation fee keeps: the fee's share of the price, of the points paid."""
+    if not booking.price or not fee:
+        return 0
+    return int(
+        (Decimal(booking.points) * fee / booking.price).to_integral_value(rounding=ROUND_FLOOR)
+    )
+
+
 def _not_enough(error: Conflict) -> ApplicationError:
     message = _("You do not have that many points any more.")
     return ApplicationError(message, fields={"points": [message]}, code="not_enough_points")
@@ -142,15 +151,7 @@ class LedgerProgramme:
             return
         if before_status == Status.CONFIRMED and after == Status.CANCELLED:
             refundable = services.points_refundable(spend_key=payment.idempotency_key)
-            fee = booking.cancellation_fee or Decimal(0)
-            kept = 0
-            if booking.price and fee:
-                kept = int(
-                    (Decimal(booking.points) * fee / booking.price).to_integral_value(
-                        rounding=ROUND_FLOOR
-                    )
-                )
-            amount = min(refundable, booking.points - kept)
+            amount = min(refundable, booking.points - _kept(booking, booking.cancellation_fee))
             if amount > 0:
                 services.points_refund(
                     spend_key=payment.idempotency_key,
@@ -161,6 +162,16 @@ class LedgerProgramme:
                     now=now,
                 )
         # NO_SHOW, COMPLETED: the points stay spent.
+
+    def refund_preview(self, booking: Booking, fee: Decimal) -> int:
+        if not booking.points:
+            return 0
+        if booking.status in HELD:
+            return booking.points  # a reservation is released whole
+        return booking.points - _kept(booking, fee)
+
+    def booking_points(self, booking_ids: list[int]) -> dict[int, Any]:
+        return selectors.booking_points(booking_ids=booking_ids)
 
     def reschedule(self, booking: Booking, old_points: int, now: datetime) -> None:
         excess = old_points - booking.points

@@ -87,6 +87,60 @@ def points_history(*, user) -> QuerySet[LedgerTransaction]:
     )
 
 
+@dataclass
+class BookingPoints:
+    returned: int = 0  # points given back when the booking was cancelled (or its hold ended)
+    cashback: int = 0  # cashback credited for the booking (pending or available), if not cancelled
+
+
+def booking_points(*, booking_ids: list[int]) -> dict[int, BookingPoints]:
+    """What the ledger did with each booking's points, in one query (for My bookings and the
+    booking page). A reschedule's partial refund and the release of a reservation that was held
+    anew are not "returned on cancellation", so only the `:cancel` refund and the release of the
+    booking's last reservation count."""
+    Kind = LedgerTransaction.Kind
+    rows = (
+        LedgerTransaction.objects.filter(
+            booking_id__in=booking_ids,
+            kind__in=[
+                Kind.RESERVE,
+                Kind.RESERVE_RELEASE,
+                Kind.REFUND,
+                Kind.CASHBACK,
+                Kind.PENDING_CANCEL,
+            ],
+        )
+        .annotate(
+            wallet=Sum("postings__amount", filter=Q(postings__account__kind=Account.Kind.WALLET)),
+            pending=Sum("postings__amount", filter=Q(postings__account__kind=Account.Kind.PENDING)),
+        )
+        .order_by("id")
+        .values("id", "booking_id", "kind", "parent_id", "idempotency_key", "wallet", "pending")
+    )
+    by_booking: dict[int, list[dict]] = {}
+    for row in rows:
+        by_booking.setdefault(row["booking_id"], []).append(row)
+    result: dict[int, BookingPoints] = {}
+    for booking_id, txs in by_booking.items():
+        last_reserve = max((t["id"] for t in txs if t["kind"] == Kind.RESERVE), default=None)
+        returned = sum(
+            t["wallet"] or 0
+            for t in txs
+            if (t["kind"] == Kind.REFUND and t["idempotency_key"].endswith(":cancel"))
+            or (t["kind"] == Kind.RESERVE_RELEASE and t["parent_id"] == last_reserve)
+        )
+        cancelled = any(t["kind"] == Kind.PENDING_CANCEL for t in txs)
+        cashback = (
+            0
+            if cancelled
+            else sum(
+                (t["pending"] or 0) + (t["wallet"] or 0) for t in txs if t["kind"] == Kind.CASHBACK
+            )
+        )
+        result[booking_id] = BookingPoints(returned=returned, cashback=cashback)
+    return result
+
+
 def booking_url(booking_id: int | None) -> str | None:
     return reverse("bookings:detail", args=[booking_id]) if booking_id else None
 

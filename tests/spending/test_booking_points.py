@@ -327,9 +327,20 @@ def test_checkout_page_offers_points_and_books_with_them(client, client_user, po
     page = client.get("/bookings/checkout/", params).content.decode()
     assert 'max="500"' in page and 'id="points-range"' in page
     page = client.get("/bookings/checkout/", {**params, "points": 300}).content.decode()
-    assert 'id="quote-money-due">1700,00 ₽' in page
-    page = client.get("/bookings/checkout/", {**params, "points": 600}).content.decode()
-    assert 'id="quote-money-due">2000,00 ₽' in page  # refused, quoted without points
+    assert 'id="quote-money-due" class="money">1\u00a0700\u00a0₽' in page
+    assert "У вас 700 баллов; за эту бронь можно списать до 500." in page
+    # Re-quoting a number out of range uses the nearest allowed one and says so.
+    for typed, used, due in [
+        ("600", 500, "1\u00a0500"),
+        ("-5", 0, "2\u00a0000"),
+        ("12.7", 12, "1\u00a0988"),
+    ]:
+        page = client.get("/bookings/checkout/", {**params, "points": typed}).content.decode()
+        assert f'id="quote-money-due" class="money">{due}\u00a0₽' in page, typed
+        assert f'max="500" step="1" value="{used}"' in page
+        assert f"Используем {used}: можно от 0 до 500." in page and 'role="alert"' not in page
+    page = client.get("/bookings/checkout/", {**params, "points": "abc"}).content.decode()
+    assert 'id="quote-money-due" class="money">2\u00a0000\u00a0₽' in page  # refused, no points
     assert 'role="alert"' in page
     response = client.post("/bookings/checkout/", {**params, "payment": "venue", "points": 501})
     assert response.status_code == 400 and not Booking.objects.exists()
@@ -338,5 +349,5 @@ def test_checkout_page_offers_points_and_books_with_them(client, client_user, po
     booking = Booking.objects.get()
     assert (booking.points, booking.money_due) == (500, Decimal("1500.00"))
     detail = client.get(f"/me/bookings/{booking.pk}/").content.decode()
-    assert 'data-testid="booking-points"' in detail and "1500,00" in detail
+    assert 'data-testid="booking-points"' in detail and "1\u00a0500\u00a0₽" in detail
     assert balance(client_user) == 200
