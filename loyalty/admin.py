@@ -9,11 +9,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import BigIntegerField, Case, F, OuterRef, Subquery, Sum, When
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -106,14 +109,37 @@ class AdjustForm(forms.Form):
 
 @admin.register(LedgerTransaction)
 class LedgerTransactionAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "user", "reason", "booking_id", "idempotency_key"]
+    list_display = [
+        "created_at",
+        "kind",
+        "user",
+        "reason_display",
+        "booking_link",
+        "idempotency_key",
+    ]
     list_filter = ["kind", "created_at"]
     search_fields = ["idempotency_key", "user__email", "reason", "booking_id"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     inlines = [PostingInline, AllocationInline]
-    readonly_fields = [f.name for f in LedgerTransaction._meta.fields]
+    # The reason as the client reads it (translated, parameters filled in) next to the raw one.
+    readonly_fields = [
+        name
+        for field in LedgerTransaction._meta.fields
+        for name in ([field.name, "reason_display"] if field.name == "reason" else [field.name])
+    ]
     change_list_template = "admin/loyalty/ledgertransaction/change_list.html"
+
+    @admin.display(description=_("Reason"), ordering="reason")
+    def reason_display(self, obj: LedgerTransaction) -> str:
+        return obj.reason_text
+
+    @admin.display(description=_("Booking"), ordering="booking_id")
+    def booking_link(self, obj: LedgerTransaction) -> str:
+        if not obj.booking_id:
+            return "—"
+        url = reverse("admin:bookings_booking_change", args=[obj.booking_id])
+        return format_html('<a href="{}">#{}</a>', url, obj.booking_id)
 
     def get_urls(self):
         return [
@@ -196,12 +222,38 @@ class LotAdmin(ReadOnlyAdmin):
 
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "user", "venue", "balance"]
+    list_display = ["id", "kind", "user", "venue", "balance_display"]
     list_filter = ["kind"]
     search_fields = ["user__email", "venue__name"]
     list_select_related = ["user", "venue"]
-    readonly_fields = [f.name for f in Account._meta.fields]
+    readonly_fields = [*(f.name for f in Account._meta.fields), "balance_display"]
     actions = ["adjust_points"]
+
+    def get_queryset(self, request):
+        # System accounts keep no cached balance (models.py): sum their postings, one correlated
+        # subquery per listed row, evaluated for system accounts only.
+        postings = (
+            Posting.objects.filter(account=OuterRef("pk"))
+            .order_by()
+            .values("account")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                postings_total=Case(
+                    When(kind__in=Account.CLIENT_KINDS, then=F("balance")),
+                    default=Coalesce(Subquery(postings), 0),
+                    output_field=BigIntegerField(),
+                )
+            )
+        )
+
+    @admin.display(description=_("balance"), ordering="postings_total")
+    def balance_display(self, obj: Account) -> int:
+        return obj.postings_total
 
     @admin.action(description=_("Adjust points of the selected client"))
     def adjust_points(self, request: HttpRequest, queryset) -> HttpResponse | None:

@@ -307,7 +307,11 @@ class Lot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"lot #{self.pk}: {self.remaining}/{self.amount}"
+        return gettext("lot #%(id)s: %(remaining)s of %(amount)s left") % {
+            "id": self.pk,
+            "remaining": self.remaining,
+            "amount": self.amount,
+        }
 
 
 class Allocation(models.Model):
@@ -341,7 +345,10 @@ class Allocation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"lot #{self.lot_id}: {self.amount:+d}"
+        return gettext("lot #%(id)s: %(amount)s") % {
+            "id": self.lot_id,
+            "amount": f"{self.amount:+d}",
+        }
 
 
 class ExpiryReminder(models.Model):
@@ -551,10 +558,12 @@ class HolidayGrant(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=0) & Q(lifetime_days__gt=0),
                 name="loyalty_holiday_grant_positive",
+                violation_error_message=_("Points and the lifetime in days must be above zero."),
             ),
             models.CheckConstraint(
                 condition=Q(grant_date__lte=F("holiday_date")),
                 name="loyalty_holiday_grant_before_holiday",
+                violation_error_message=_("The grant date must be on or before the holiday."),
             ),
         ]
 
