@@ -4,6 +4,7 @@ used, and after the session and the jobs "My points" shows the cashback."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -60,8 +61,18 @@ def test_owner_sets_25_percent_and_a_client_pays_part_with_points(
     number = page.locator("#points-number")
     assert number.get_attribute("max") == "500"
     assert page.locator("#points-range").get_attribute("max") == "500"
+    # Out of range or a fraction: the field takes the nearest allowed whole number, not 0.
+    for typed, used, due in [
+        ("600", "500", r"1\s500"),
+        ("-5", "0", r"2\s000"),
+        ("12.7", "12", r"1\s988"),
+    ]:
+        number.fill(typed)
+        page.locator("#quote-money-due", has_text=re.compile(due)).wait_for()
+        assert page.locator("#points-number").input_value() == used, typed
+        assert page.locator("#points-range").input_value() == used, typed
     number.fill("500")
-    page.locator("#quote-money-due", has_text="1500,00").wait_for()
+    page.locator("#quote-money-due", has_text=re.compile(r"1\s500")).wait_for()
     page.locator("input[name=payment][value=venue]").check()
     page.locator("#checkout-form button[type=submit]").click()
     page.locator("[data-testid=booking-points]").wait_for()
