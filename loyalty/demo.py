@@ -12,7 +12,7 @@ from loyalty.models import LedgerTransaction
 
 
 def seed(*, client) -> None:
-    """A bonus, a holiday gift expiring soon, and pending cashback (idempotent by key)."""
+    """A bonus and a holiday gift expiring soon (idempotent by key)."""
     now = timezone.now()
     services.points_credit(
         user=client,
@@ -32,15 +32,6 @@ def seed(*, client) -> None:
         reason=gettext_noop("Holiday gift"),
         idempotency_key=f"demo:holiday:user:{client.pk}",
         now=now - timedelta(days=9),
-    )
-    services.points_pending_credit(
-        user=client,
-        amount=45,
-        lifetime=timedelta(days=365),
-        kind=LedgerTransaction.Kind.CASHBACK,
-        reason=gettext_noop("Cashback for a booking"),
-        idempotency_key=f"demo:cashback:user:{client.pk}",
-        now=now - timedelta(hours=3),
     )
 
 
@@ -123,4 +114,36 @@ def seed_history(*, client, venues) -> None:
                 now=booking.end + timedelta(hours=24),
                 reason=gettext_noop("Cashback became available"),
             )
+    upcoming = _upcoming_booking(client=client, room=rooms[0], now=now, marker=marker)
+    if upcoming is not None:
+        services.cashback_pend(booking_id=upcoming.pk, now=upcoming.created_at)
     services.tier_upgrade(user=client, now=now)
+
+
+def _upcoming_booking(*, client, room, now, marker):
+    """A confirmed session in five days (paid at the venue), or None when that time is taken."""
+    from decimal import Decimal
+
+    from django.db import IntegrityError, transaction
+
+    from bookings.models import Booking
+
+    start = (now + timedelta(days=5)).replace(hour=16, minute=0, second=0, microsecond=0)
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                room=room,
+                user=client,
+                kind=Booking.Kind.CLIENT,
+                status=Booking.Status.CONFIRMED,
+                start=start,
+                end=start + timedelta(hours=2),
+                occupied_until=start + timedelta(hours=2),
+                price=Decimal("1800"),
+                money_due=Decimal("1800"),
+                free_cancellation_until=start - timedelta(hours=24),
+                cancellation_fee_percent=0,
+                note=marker,
+            )
+    except IntegrityError:  # the demo's other bookings hold that time
+        return None

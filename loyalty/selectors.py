@@ -178,10 +178,13 @@ _CHECKS: list[tuple[str, str]] = [
     ),
     (
         "5",
+        # A pending cashback cancelled when its booking was moved does not count as earned.
         """SELECT format('booking %s earned cashback %s times (funded by venue %s)',
                          booking_id, COUNT(*), COALESCE(venue_id::text, 'platform'))
-           FROM loyalty_transaction
+           FROM loyalty_transaction t
            WHERE kind = 'cashback' AND booking_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM loyalty_transaction c
+                             WHERE c.parent_id = t.id AND c.kind = 'pending_cancel')
            GROUP BY booking_id, venue_id HAVING COUNT(*) > 1""",
     ),
     (
