@@ -1728,7 +1728,7 @@ def holiday_audience(grant: Any, *, now: datetime) -> Any:
     from loyalty.models import ClientTier, HolidayGrant
 
     User = get_user_model()
-    users = User.objects.filter(is_active=True)
+    users = User.objects.filter(is_active=True, is_staff=False)  # clients, not platform staff
     Audience = HolidayGrant.Audience
     if grant.audience == Audience.ACTIVE:
         since = now - timedelta(days=grant.active_days or 90)

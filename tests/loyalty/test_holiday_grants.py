@@ -41,6 +41,7 @@ def test_everyone_gets_the_gift_once_in_bulk_with_an_email_and_the_ledger_stays_
     django_capture_on_commit_callbacks,
 ):
     users = [UserFactory() for _ in range(25)]
+    staff = UserFactory(is_staff=True)  # platform staff are not the audience
     services.points_credit(
         user=users[0],
         amount=50,
@@ -56,6 +57,7 @@ def test_everyone_gets_the_gift_once_in_bulk_with_an_email_and_the_ledger_stays_
     with django_capture_on_commit_callbacks(execute=True):
         call_command("runjob", "loyalty_holiday_grants", now=NOW.isoformat())
     assert [wallet(u) for u in users] == [250] + [200] * 24
+    assert wallet(staff) == 0
     assert LedgerTransaction.objects.filter(kind="holiday").count() == 25
     lot = Lot.objects.filter(transaction__kind="holiday").first()
     assert lot.expires_at == NOW + timedelta(days=10)
