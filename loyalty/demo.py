@@ -39,14 +39,18 @@ def seed_history(*, client, venues) -> None:
     """The demo client's believable history: the welcome bonus, past completed bookings with
     their cashback released, one upcoming confirmed booking with cashback pending; campaigns of
     the platform and of the first demo venues. Idempotent (by keys and a marker note)."""
-    from datetime import time
+    from datetime import date, time
     from decimal import Decimal
 
     from bookings.models import Booking
     from loyalty.models import Campaign
 
     now = timezone.now()
+    today = timezone.localdate(now)
+    spring = date(today.year + (today.month > 5), 3, 1)
     services.welcome_bonus_grant(user=client, now=now - timedelta(days=80))
+    # The platform's example is paused: a running platform campaign would change every demo
+    # booking's cashback from the documented tier % + boost. Staff switch it on in the admin.
     if not Campaign.objects.filter(venue__isnull=True, name="Дневные будни").exists():
         Campaign.objects.create(
             name="Дневные будни",
@@ -55,6 +59,7 @@ def seed_history(*, client, venues) -> None:
             weekdays=[0, 1, 2, 3, 4],
             time_from=time(10),
             time_to=time(16),
+            is_active=False,
         )
     for venue, (name, kind, value) in zip(
         venues,
@@ -72,6 +77,11 @@ def seed_history(*, client, venues) -> None:
                 value=value,
                 time_from=time(22) if kind == Campaign.Kind.MULTIPLIER else None,
                 time_to=time(6) if kind == Campaign.Kind.MULTIPLIER else None,
+                # "Spring promotion": March to May of the coming spring.
+                date_from=None if kind == Campaign.Kind.MULTIPLIER else spring,
+                date_to=None
+                if kind == Campaign.Kind.MULTIPLIER
+                else spring.replace(month=5, day=31),
             )
     marker = "demo-history"
     if Booking.objects.filter(user=client, note=marker).exists():
