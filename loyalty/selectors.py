@@ -413,18 +413,7 @@ def campaigns_matching(*, room, start: datetime, money: Decimal) -> list[Campaig
         Q(room_kind="") | Q(room_kind=room.kind),
         Q(min_amount__isnull=True) | Q(min_amount__lte=money),
     )
-    return [
-        campaign
-        for campaign in candidates.order_by("id")
-        if period_matches(
-            local,
-            date_from=campaign.date_from,
-            date_to=campaign.date_to,
-            weekdays=campaign.weekdays,
-            time_from=campaign.time_from,
-            time_to=campaign.time_to,
-        )
-    ]
+    return [campaign for campaign in candidates.order_by("id") if period_matches(local, campaign)]
 
 
 def cashback_plan(

@@ -662,11 +662,4 @@ class PointsRule(models.Model):
 
     def matches(self, moment: datetime.datetime) -> bool:
         """Is the rule in force at `moment` (venue-local, naive or aware)?"""
-        return period_matches(
-            moment,
-            date_from=self.date_from,
-            date_to=self.date_to,
-            weekdays=self.weekdays,
-            time_from=self.time_from,
-            time_to=self.time_to,
-        )
+        return period_matches(moment, self)
