@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import bookings, catalogue, ledger
+from bench import bookings, catalogue, holiday_grants, ledger
 
-BENCHES = {"catalogue": catalogue.main, "bookings": bookings.main, "ledger": ledger.main}
+BENCHES = {
+    "catalogue": catalogue.main,
+    "bookings": bookings.main,
+    "ledger": ledger.main,
+    "holiday_grants": holiday_grants.main,
+}
 
 if __name__ == "__main__":
     args = sys.argv[1:]

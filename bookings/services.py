@@ -412,6 +412,7 @@ def booking_reschedule(
         _email_after_commit(
             booking, "confirmed" if booking.status == Status.CONFIRMED else "requested"
         )
+        signals.send_after_commit(signals.booking_rescheduled, booking.pk)
     return booking
 
 

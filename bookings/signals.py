@@ -12,6 +12,7 @@ booking_confirmed = Signal()
 booking_cancelled = Signal()
 booking_completed = Signal()
 booking_no_show = Signal()
+booking_rescheduled = Signal()  # moved to another time, repriced
 
 
 def send_after_commit(signal: Signal, booking_id: int) -> None:

@@ -148,7 +148,9 @@ if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 # Persistent connections: opening one per request is several times slower here.
 DATABASES["default"]["CONN_MAX_AGE"] = _setting("int", "DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"]["TEST"] = {"NAME": "test_bronka"}
+# Tests use `test_<name>` (test_bronka on the embedded server), so suites run against databases
+# of other names on one server do not collide.
+DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Tests keep their cache in the process, so clearing it between tests touches no shared Redis.

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 
-def period_matches(
-    moment: datetime,
-    *,
-    date_from: date | None,
-    date_to: date | None,
-    weekdays: Sequence[int],
-    time_from: time | None,
-    time_to: time | None,
-) -> bool:
+class Period(Protocol):
+    """A recurring period: dates, weekdays (Monday = 0) and a daily hour band, each optional."""
+
+    date_from: date | None
+    date_to: date | None
+    weekdays: Sequence[int]
+    time_from: time | None
+    time_to: time | None
+
+
+def period_matches(moment: datetime, period: Period) -> bool:
     """Is a local `moment` inside the period? Empty parts do not narrow it.
 
     The band's end at or before its start runs past midnight, and that after-midnight part
@@ -22,9 +25,9 @@ def period_matches(
     Saturday 01:00, and "31 December, 22:00–02:00" covers 1 January 01:00.
     """
     day = moment.date()
-    if time_from is not None or time_to is not None:
-        start = time_from or time(0)
-        end = time_to or time(0)
+    if period.time_from is not None or period.time_to is not None:
+        start = period.time_from or time(0)
+        end = period.time_to or time(0)
         now = moment.time().replace(tzinfo=None)
         if start < end:
             if not start <= now < end:
@@ -33,8 +36,8 @@ def period_matches(
             day -= timedelta(days=1)
         elif now < start:
             return False
-    if date_from is not None and day < date_from:
+    if period.date_from is not None and day < period.date_from:
         return False
-    if date_to is not None and day > date_to:
+    if period.date_to is not None and day > period.date_to:
         return False
-    return not weekdays or day.weekday() in weekdays
+    return not period.weekdays or day.weekday() in period.weekdays

@@ -175,7 +175,8 @@ class PartnerCampaignsView(APIView):
 
     @extend_schema(responses=CampaignOutput(many=True), operation_id="partner_campaigns_list")
     def get(self, request: Request, venue_id: int) -> Response:
-        venue = venue_for_member(user=request.user, venue_id=venue_id, roles=EDITORS)
+        # Every member may read them (like the points settings); owners and managers write.
+        venue = venue_for_member(user=request.user, venue_id=venue_id)
         return Response(CampaignOutput(selectors.venue_campaigns(venue=venue), many=True).data)
 
     @extend_schema(

@@ -12,7 +12,7 @@ from loyalty.models import LedgerTransaction
 
 
 def seed(*, client) -> None:
-    """A bonus, a holiday gift expiring soon, and pending cashback (idempotent by key)."""
+    """A bonus and a holiday gift expiring soon (idempotent by key)."""
     now = timezone.now()
     services.points_credit(
         user=client,
@@ -33,29 +33,24 @@ def seed(*, client) -> None:
         idempotency_key=f"demo:holiday:user:{client.pk}",
         now=now - timedelta(days=9),
     )
-    services.points_pending_credit(
-        user=client,
-        amount=45,
-        lifetime=timedelta(days=365),
-        kind=LedgerTransaction.Kind.CASHBACK,
-        reason=gettext_noop("Cashback for a booking"),
-        idempotency_key=f"demo:cashback:user:{client.pk}",
-        now=now - timedelta(hours=3),
-    )
 
 
 def seed_history(*, client, venues) -> None:
     """The demo client's believable history: the welcome bonus, past completed bookings with
     their cashback released, one upcoming confirmed booking with cashback pending; campaigns of
     the platform and of the first demo venues. Idempotent (by keys and a marker note)."""
-    from datetime import time
+    from datetime import date, time
     from decimal import Decimal
 
     from bookings.models import Booking
     from loyalty.models import Campaign
 
     now = timezone.now()
+    today = timezone.localdate(now)
+    spring = date(today.year + (today.month > 5), 3, 1)
     services.welcome_bonus_grant(user=client, now=now - timedelta(days=80))
+    # The platform's example is paused: a running platform campaign would change every demo
+    # booking's cashback from the documented tier % + boost. Staff switch it on in the admin.
     if not Campaign.objects.filter(venue__isnull=True, name="Дневные будни").exists():
         Campaign.objects.create(
             name="Дневные будни",
@@ -64,6 +59,7 @@ def seed_history(*, client, venues) -> None:
             weekdays=[0, 1, 2, 3, 4],
             time_from=time(10),
             time_to=time(16),
+            is_active=False,
         )
     for venue, (name, kind, value) in zip(
         venues,
@@ -81,6 +77,11 @@ def seed_history(*, client, venues) -> None:
                 value=value,
                 time_from=time(22) if kind == Campaign.Kind.MULTIPLIER else None,
                 time_to=time(6) if kind == Campaign.Kind.MULTIPLIER else None,
+                # "Spring promotion": March to May of the coming spring.
+                date_from=None if kind == Campaign.Kind.MULTIPLIER else spring,
+                date_to=None
+                if kind == Campaign.Kind.MULTIPLIER
+                else spring.replace(month=5, day=31),
             )
     marker = "demo-history"
     if Booking.objects.filter(user=client, note=marker).exists():
@@ -123,4 +124,36 @@ def seed_history(*, client, venues) -> None:
                 now=booking.end + timedelta(hours=24),
                 reason=gettext_noop("Cashback became available"),
             )
+    upcoming = _upcoming_booking(client=client, room=rooms[0], now=now, marker=marker)
+    if upcoming is not None:
+        services.cashback_pend(booking_id=upcoming.pk, now=upcoming.created_at)
     services.tier_upgrade(user=client, now=now)
+
+
+def _upcoming_booking(*, client, room, now, marker):
+    """A confirmed session in five days (paid at the venue), or None when that time is taken."""
+    from decimal import Decimal
+
+    from django.db import IntegrityError, transaction
+
+    from bookings.models import Booking
+
+    start = (now + timedelta(days=5)).replace(hour=16, minute=0, second=0, microsecond=0)
+    try:
+        with transaction.atomic():
+            return Booking.objects.create(
+                room=room,
+                user=client,
+                kind=Booking.Kind.CLIENT,
+                status=Booking.Status.CONFIRMED,
+                start=start,
+                end=start + timedelta(hours=2),
+                occupied_until=start + timedelta(hours=2),
+                price=Decimal("1800"),
+                money_due=Decimal("1800"),
+                free_cancellation_until=start - timedelta(hours=24),
+                cancellation_fee_percent=0,
+                note=marker,
+            )
+    except IntegrityError:  # the demo's other bookings hold that time
+        return None

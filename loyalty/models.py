@@ -558,12 +558,24 @@ class HolidayGrant(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__gt=0) & Q(lifetime_days__gt=0),
                 name="loyalty_holiday_grant_positive",
-                violation_error_message=_("Points and the lifetime in days must be above zero."),
+                violation_error_message=_("Give a positive number of points and of days."),
             ),
             models.CheckConstraint(
                 condition=Q(grant_date__lte=F("holiday_date")),
                 name="loyalty_holiday_grant_before_holiday",
-                violation_error_message=_("The grant date must be on or before the holiday."),
+                violation_error_message=_("The grant date must not be after the holiday."),
+            ),
+            # An audience with its parameter missing must never fall back to everyone.
+            models.CheckConstraint(
+                condition=Q(audience="everyone")
+                | Q(audience="active", active_days__isnull=False, active_days__gt=0)
+                | Q(audience="tier", min_tier__isnull=False)
+                | Q(audience="city", city__isnull=False),
+                name="loyalty_holiday_grant_audience_complete",
+                violation_error_message=_(
+                    "Complete the audience: the number of days for active clients, the tier, "
+                    "or the city."
+                ),
             ),
         ]
 

@@ -17,6 +17,12 @@ def on_booking_cancelled(sender: Any, booking_id: int, **kwargs: Any) -> None:
     tasks.cashback_cancel.delay(booking_id)
 
 
+def on_booking_rescheduled(sender: Any, booking_id: int, **kwargs: Any) -> None:
+    from loyalty import tasks
+
+    tasks.cashback_replan.delay(booking_id)
+
+
 def on_booking_completed(sender: Any, booking_id: int, **kwargs: Any) -> None:
     from loyalty import tasks
 
@@ -51,3 +57,4 @@ def connect() -> None:
     signals.booking_cancelled.connect(on_booking_cancelled, dispatch_uid="loyalty.cancelled")
     signals.booking_no_show.connect(on_booking_cancelled, dispatch_uid="loyalty.no_show")
     signals.booking_completed.connect(on_booking_completed, dispatch_uid="loyalty.completed")
+    signals.booking_rescheduled.connect(on_booking_rescheduled, dispatch_uid="loyalty.rescheduled")

@@ -232,10 +232,13 @@ _CHECKS: list[tuple[str, str]] = [
     ),
     (
         "5",
+        # A pending cashback cancelled when its booking was moved does not count as earned.
         """SELECT format('booking %s earned cashback %s times (funded by venue %s)',
                          booking_id, COUNT(*), COALESCE(venue_id::text, 'platform'))
-           FROM loyalty_transaction
+           FROM loyalty_transaction t
            WHERE kind = 'cashback' AND booking_id IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM loyalty_transaction c
+                             WHERE c.parent_id = t.id AND c.kind = 'pending_cancel')
            GROUP BY booking_id, venue_id HAVING COUNT(*) > 1""",
     ),
     (
@@ -464,18 +467,7 @@ def campaigns_matching(*, room, start: datetime, money: Decimal) -> list[Campaig
         Q(room_kind="") | Q(room_kind=room.kind),
         Q(min_amount__isnull=True) | Q(min_amount__lte=money),
     )
-    return [
-        campaign
-        for campaign in candidates.order_by("id")
-        if period_matches(
-            local,
-            date_from=campaign.date_from,
-            date_to=campaign.date_to,
-            weekdays=campaign.weekdays,
-            time_from=campaign.time_from,
-            time_to=campaign.time_to,
-        )
-    ]
+    return [campaign for campaign in candidates.order_by("id") if period_matches(local, campaign)]
 
 
 def cashback_plan(
@@ -645,28 +637,37 @@ class LiabilityRow:
     issued: int = 0
     spent: int = 0
     expired: int = 0
+    outstanding: int = 0  # still spendable at the end of the month (clients' live points)
 
 
+# Every movement of a lot is an allocation, so the running sum of a source's allocations is
+# what its lots still held at the end of each month: the outstanding liability by source.
 LIABILITY_SQL = """
-SELECT date_trunc('month', t.created_at AT TIME ZONE %(zone)s)::date AS month,
-       l.funder_venue_id,
-       SUM(CASE WHEN a.amount > 0 AND a.reverses_id IS NULL AND l.origin_id IS NULL
-                THEN a.amount ELSE 0 END) AS issued,
-       SUM(CASE WHEN t.kind IN ('spend', 'reserve') THEN -a.amount
-                WHEN t.kind IN ('refund', 'reserve_release') THEN -a.amount
-                ELSE 0 END) AS spent,
-       SUM(CASE WHEN t.kind = 'expire' THEN -a.amount ELSE 0 END) AS expired
-FROM loyalty_allocation a
-JOIN loyalty_lot l ON l.id = a.lot_id
-JOIN loyalty_transaction t ON t.id = a.transaction_id
-GROUP BY 1, 2
+SELECT month, funder_venue_id, issued, spent, expired,
+       SUM(net) OVER (PARTITION BY funder_venue_id ORDER BY month) AS outstanding
+FROM (
+    SELECT date_trunc('month', t.created_at AT TIME ZONE %(zone)s)::date AS month,
+           l.funder_venue_id,
+           SUM(CASE WHEN a.amount > 0 AND a.reverses_id IS NULL AND l.origin_id IS NULL
+                    THEN a.amount ELSE 0 END) AS issued,
+           SUM(CASE WHEN t.kind IN ('spend', 'reserve') THEN -a.amount
+                    WHEN t.kind IN ('refund', 'reserve_release') THEN -a.amount
+                    ELSE 0 END) AS spent,
+           SUM(CASE WHEN t.kind = 'expire' THEN -a.amount ELSE 0 END) AS expired,
+           SUM(a.amount) AS net
+    FROM loyalty_allocation a
+    JOIN loyalty_lot l ON l.id = a.lot_id
+    JOIN loyalty_transaction t ON t.id = a.transaction_id
+    GROUP BY 1, 2
+) by_month
 ORDER BY 1 DESC, 2 NULLS FIRST
 """
 
 
 def points_liability_report() -> tuple[list[LiabilityRow], dict[str, int]]:
-    """Staff report: points issued / spent / expired by month and by who funds them (the
-    platform or a venue), and the outstanding liability now (live lots, pending credits)."""
+    """Staff report: points issued / spent / expired and outstanding at the month's end, by
+    month and by who funds them (the platform or a venue), and the outstanding liability now
+    (available, pending and held points)."""
     from venues.models import Venue
 
     with connection.cursor() as cursor:
@@ -682,8 +683,9 @@ def points_liability_report() -> tuple[list[LiabilityRow], dict[str, int]]:
             issued=int(issued or 0),
             spent=int(spent or 0),
             expired=int(expired or 0),
+            outstanding=int(outstanding or 0),
         )
-        for month, venue_id, issued, spent, expired in raw
+        for month, venue_id, issued, spent, expired, outstanding in raw
     ]
     outstanding = {
         "available": Account.objects.filter(kind=Account.Kind.WALLET).aggregate(s=Sum("balance"))[

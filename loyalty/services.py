@@ -376,8 +376,9 @@ def _find(key: str, kinds: tuple[str, ...], what: str) -> LedgerTransaction:
 # --- credits --------------------------------------------------------------------------------
 
 
-def points_credit(
+def _credit(
     *,
+    pending: bool,
     user: Any,
     amount: int,
     lifetime: timedelta,
@@ -385,18 +386,19 @@ def points_credit(
     reason: str,
     idempotency_key: str,
     now: datetime,
-    funder_venue: Any = None,
-    booking_id: int | None = None,
-    actor: Any = None,
-    reason_params: dict | None = None,
+    funder_venue: Any,
+    booking_id: int | None,
+    actor: Any,
+    reason_params: dict | None,
 ) -> LedgerTransaction:
-    """Credit available points to the client's wallet as a new lot living `lifetime`."""
+    """Credit the client's wallet (a new lot living `lifetime`) or, `pending`, promise the
+    points in the pending account (the lifetime starts at the release)."""
     _check_credit_kind(kind)
     _check_points(amount)
     _check_lifetime(lifetime)
     venue_id = getattr(funder_venue, "pk", None)
     fingerprint = _fingerprint(
-        op="credit",
+        op="pending" if pending else "credit",
         user=user.pk,
         amount=amount,
         lifetime=lifetime.total_seconds(),
@@ -421,19 +423,53 @@ def points_credit(
             venue_id=venue_id,
             booking_id=booking_id,
             actor=actor,
+            lifetime=lifetime if pending else None,
         )
-        _post(tx, [(_source_account(venue_id), -amount), (client.wallet, amount)])
-        _new_lot(
-            tx=tx,
-            wallet=client.wallet,
-            amount=amount,
-            expires_at=now + lifetime,
-            funder_venue_id=venue_id,
-            now=now,
-        )
+        target = client.pending if pending else client.wallet
+        _post(tx, [(_source_account(venue_id), -amount), (target, amount)])
+        if not pending:
+            _new_lot(
+                tx=tx,
+                wallet=client.wallet,
+                amount=amount,
+                expires_at=now + lifetime,
+                funder_venue_id=venue_id,
+                now=now,
+            )
         return tx
 
     return _once(idempotency_key, fingerprint, body)
+
+
+def points_credit(
+    *,
+    user: Any,
+    amount: int,
+    lifetime: timedelta,
+    kind: str,
+    reason: str,
+    idempotency_key: str,
+    now: datetime,
+    funder_venue: Any = None,
+    booking_id: int | None = None,
+    actor: Any = None,
+    reason_params: dict | None = None,
+) -> LedgerTransaction:
+    """Credit available points to the client's wallet as a new lot living `lifetime`."""
+    return _credit(
+        pending=False,
+        user=user,
+        amount=amount,
+        lifetime=lifetime,
+        kind=kind,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        now=now,
+        funder_venue=funder_venue,
+        booking_id=booking_id,
+        actor=actor,
+        reason_params=reason_params,
+    )
 
 
 def points_pending_credit(
@@ -455,42 +491,20 @@ def points_pending_credit(
     Release them with `points_pending_release` (they become a lot living `lifetime` from the
     release) or cancel them with `points_pending_cancel`, naming this `idempotency_key`.
     """
-    _check_credit_kind(kind)
-    _check_points(amount)
-    _check_lifetime(lifetime)
-    venue_id = getattr(funder_venue, "pk", None)
-    fingerprint = _fingerprint(
-        op="pending",
-        user=user.pk,
+    return _credit(
+        pending=True,
+        user=user,
         amount=amount,
-        lifetime=lifetime.total_seconds(),
+        lifetime=lifetime,
         kind=kind,
-        venue=venue_id,
-        booking=booking_id,
+        reason=reason,
+        idempotency_key=idempotency_key,
+        now=now,
+        funder_venue=funder_venue,
+        booking_id=booking_id,
+        actor=actor,
+        reason_params=reason_params,
     )
-
-    def body() -> LedgerTransaction:
-        client = _lock_client(user.pk)
-        found = _existing(idempotency_key, fingerprint)
-        if found is not None:
-            return found
-        tx = _new_transaction(
-            kind=kind,
-            reason=reason,
-            reason_params=reason_params,
-            user_id=user.pk,
-            key=idempotency_key,
-            fingerprint=fingerprint,
-            now=now,
-            venue_id=venue_id,
-            booking_id=booking_id,
-            actor=actor,
-            lifetime=lifetime,
-        )
-        _post(tx, [(_source_account(venue_id), -amount), (client.pending, amount)])
-        return tx
-
-    return _once(idempotency_key, fingerprint, body)
 
 
 def _pending_settle(
@@ -1206,10 +1220,10 @@ def _booking_money(booking) -> Any:
     return booking.money_due
 
 
-def _cashback_post(booking, *, now: datetime, pending: bool) -> list[LedgerTransaction]:
+def _cashback_plan(booking, *, now: datetime):
     from loyalty import selectors
 
-    plan = selectors.cashback_plan(
+    return selectors.cashback_plan(
         user=booking.user,
         room=booking.room,
         start=booking.start,
@@ -1217,9 +1231,15 @@ def _cashback_post(booking, *, now: datetime, pending: bool) -> list[LedgerTrans
         money=_booking_money(booking),
         now=now,
     )
+
+
+def _cashback_post(
+    booking, *, now: datetime, pending: bool, plan=None, key_suffix: str = ""
+) -> list[LedgerTransaction]:
+    plan = plan or _cashback_plan(booking, now=now)
     post = points_pending_credit if pending else points_credit
     lifetime = timedelta(days=settings.LOYALTY_CASHBACK_LIFETIME_DAYS)
-    platform_key, venue_key = cashback_keys(booking.pk)
+    platform_key, venue_key = (key + key_suffix for key in cashback_keys(booking.pk))
     params = {"venue": booking.room.venue.name}
     made = []
     for key, amount, funder in (
@@ -1280,13 +1300,43 @@ def _unsettled_cashback(booking_id: int) -> list[LedgerTransaction]:
     )
 
 
+def _client_amount(tx: LedgerTransaction) -> int:
+    """The points a cashback transaction gave the client (to pending or to the wallet)."""
+    return (
+        tx.postings.filter(account__kind__in=(AccountKind.PENDING, AccountKind.WALLET)).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+
+
+def _released_cashback(booking_id: int) -> list[LedgerTransaction]:
+    """Cashback the client has received: pending credits released, or credited directly."""
+    return list(
+        LedgerTransaction.objects.filter(booking_id=booking_id, kind=Kind.CASHBACK)
+        .filter(Q(lifetime__isnull=True) | Q(children__kind=Kind.PENDING_RELEASE))
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def cashback_cancel(*, booking_id: int, now: datetime) -> int:
-    """A cancelled or no-show booking loses its pending cashback. Returns how many cancelled."""
+    """A cancelled or no-show booking loses its cashback. Returns how many credits it lost.
+
+    Pending credits are cancelled. Cashback already available (a no-show marked after the
+    dispute window) is clawed back to whoever funded it; what the wallet no longer holds is
+    recorded as a platform loss, never as a negative balance.
+    """
     from bookings.models import Booking
 
     done = 0
     with transaction.atomic():
-        booking = Booking.objects.select_for_update(of=("self",)).filter(pk=booking_id).first()
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("room__venue", "user")
+            .filter(pk=booking_id)
+            .first()
+        )
         if booking is None or booking.status not in (
             Booking.Status.CANCELLED,
             Booking.Status.NO_SHOW,
@@ -1300,7 +1350,58 @@ def cashback_cancel(*, booking_id: int, now: datetime) -> int:
                 reason=gettext_noop("Cashback cancelled: the booking did not take place"),
             )
             done += 1
+        for earned in _released_cashback(booking_id):
+            points_clawback(
+                user=booking.user,
+                amount=_client_amount(earned),
+                reason=gettext_noop("Cashback withdrawn: the booking did not take place"),
+                idempotency_key=f"{earned.idempotency_key}:clawback",
+                now=now,
+                funder_venue=booking.room.venue if earned.venue_id else None,
+                booking_id=booking_id,
+            )
+            done += 1
     return done
+
+
+def cashback_replan(*, booking_id: int, now: datetime) -> list[LedgerTransaction]:
+    """A moved booking earns what its new time and money part earn.
+
+    When the plan of the new time differs from the pending credits, they are cancelled and
+    promised again under new keys (`<key>:moved:<n>`). Idempotent under the booking's lock: a
+    second run finds the pending credits already equal to the plan and posts nothing. Cashback
+    not yet promised (a request) or already settled is left to the usual lifecycle.
+    """
+    from bookings.models import Booking
+
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("room__venue", "user")
+            .filter(pk=booking_id, kind=Booking.Kind.CLIENT, status=Booking.Status.CONFIRMED)
+            .first()
+        )
+        pendings = _unsettled_cashback(booking_id) if booking else []
+        if not pendings:
+            return []
+        plan = _cashback_plan(booking, now=now)
+        wanted = {None: plan.platform_points, booking.room.venue_id: plan.venue_points}
+        current = {tx.venue_id: _pending_amount(tx) for tx in pendings}
+        if current == {funder: points for funder, points in wanted.items() if points > 0}:
+            return []
+        moves = LedgerTransaction.objects.filter(
+            booking_id=booking_id, kind=Kind.CASHBACK, idempotency_key__contains=":moved:"
+        ).count()
+        for pending in pendings:
+            points_pending_cancel(
+                pending_key=pending.idempotency_key,
+                idempotency_key=f"{pending.idempotency_key}:cancel",
+                now=now,
+                reason=gettext_noop("Cashback recalculated: the booking was moved"),
+            )
+        return _cashback_post(
+            booking, now=now, pending=True, plan=plan, key_suffix=f":moved:{moves + 1}"
+        )
 
 
 @dataclass
@@ -1627,7 +1728,7 @@ def holiday_audience(grant: Any, *, now: datetime) -> Any:
     from loyalty.models import ClientTier, HolidayGrant
 
     User = get_user_model()
-    users = User.objects.filter(is_active=True)
+    users = User.objects.filter(is_active=True, is_staff=False)  # clients, not platform staff
     Audience = HolidayGrant.Audience
     if grant.audience == Audience.ACTIVE:
         since = now - timedelta(days=grant.active_days or 90)
@@ -1758,9 +1859,10 @@ def holiday_grants_run(*, now: datetime, batch_size: int = 2000) -> int:
             last = ids[-1]
             if len(ids) < batch_size:
                 break
-        HolidayGrant.objects.filter(pk=grant.pk).update(
-            granted_at=now, granted_count=F("granted_count") + count
-        )
+        if count:  # a day that granted no one leaves the last grant's time as it was
+            HolidayGrant.objects.filter(pk=grant.pk).update(
+                granted_at=now, granted_count=F("granted_count") + count
+            )
         granted += count
     return granted
 

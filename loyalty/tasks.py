@@ -26,13 +26,20 @@ def cashback_cancel(booking_id: int) -> None:
     services.cashback_cancel(booking_id=booking_id, now=timezone.now())
 
 
+@shared_task(name="loyalty.cashback_replan", **RETRY)
+def cashback_replan(booking_id: int) -> None:
+    services.cashback_replan(booking_id=booking_id, now=timezone.now())
+
+
 @shared_task(name="loyalty.booking_completed", **RETRY)
 def booking_completed(booking_id: int) -> None:
     from bookings.models import Booking
 
     booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
     if booking is not None and booking.user is not None:
-        services.tier_upgrade(user=booking.user, now=timezone.now())
+        # A booking completes after its end, so the tier counts it even when the completion job
+        # was run for a moment ahead of the clock (`runjob bookings_complete --now …`).
+        services.tier_upgrade(user=booking.user, now=max(timezone.now(), booking.end))
 
 
 @shared_task(name="loyalty.welcome_bonus", **RETRY)

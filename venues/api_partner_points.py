@@ -33,6 +33,9 @@ class PartnerVenueLoyaltyIO(serializers.Serializer):
 class PartnerVenueLoyaltyOut(PartnerVenueLoyaltyIO):
     id = serializers.IntegerField()
     accepts_points_now = serializers.BooleanField()
+    points_off_stale_schedule = serializers.BooleanField(
+        help_text="Paused by the freshness job; confirming the schedule switches points back on"
+    )
 
 
 class PartnerRoomLoyaltyIO(serializers.Serializer):
@@ -75,7 +78,12 @@ class PartnerPointsRuleOut(PartnerPointsRuleIn):
 
 def _venue_out(venue: Venue, request: Request) -> dict:
     data = PartnerVenueLoyaltyIO(venue).data
-    return {"id": venue.pk, **data, "accepts_points_now": venue.accepts_points_now(timezone.now())}
+    return {
+        "id": venue.pk,
+        **data,
+        "accepts_points_now": venue.accepts_points_now(timezone.now()),
+        "points_off_stale_schedule": venue.points_off_stale_schedule,
+    }
 
 
 class VenueLoyaltyView(PartnerView):

@@ -167,6 +167,11 @@ class Venue(models.Model):
     # Loyalty settings (DESIGN §3 "Spending"): may clients pay part of a booking with points,
     # which share at most, the venue-funded cashback boost and the minimum amounts.
     accepts_points = models.BooleanField(_("accepts points"), default=False)
+    # Set when the freshness job switched points off for a stale schedule: confirming the
+    # schedule switches them back on; the owner's own on/off choice clears it.
+    points_off_stale_schedule = models.BooleanField(
+        _("points paused: schedule not confirmed"), default=False
+    )
     max_points_percent = models.PositiveSmallIntegerField(
         _("max share payable by points, %"),
         default=10,
@@ -657,11 +662,4 @@ class PointsRule(models.Model):
 
     def matches(self, moment: datetime.datetime) -> bool:
         """Is the rule in force at `moment` (venue-local, naive or aware)?"""
-        return period_matches(
-            moment,
-            date_from=self.date_from,
-            date_to=self.date_to,
-            weekdays=self.weekdays,
-            time_from=self.time_from,
-            time_to=self.time_to,
-        )
+        return period_matches(moment, self)

@@ -14,6 +14,7 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -502,8 +503,20 @@ def opening_hours_set(
 
 
 def _confirm(venue: Venue, now: datetime.datetime | None) -> None:
+    """A confirmed schedule; points paused by the freshness job come back on with it."""
     venue.schedule_confirmed_at = now or timezone.now()
-    venue.save(update_fields=["schedule_confirmed_at"])
+    fields = ["schedule_confirmed_at"]
+    if venue.points_off_stale_schedule:
+        venue.accepts_points, venue.points_off_stale_schedule = True, False
+        fields += ["accepts_points", "points_off_stale_schedule"]
+        audit_record(
+            actor=None,
+            action="venue.points_on_schedule_confirmed",
+            obj=venue,
+            before={"accepts_points": False},
+            after={"accepts_points": True},
+        )
+    venue.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -768,6 +781,8 @@ def venue_loyalty_update(*, actor: User, venue: Venue, **values: Any) -> Venue:
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     before = _snapshot(venue, VENUE_LOYALTY_FIELDS)
     _apply(venue, values, VENUE_LOYALTY_FIELDS)
+    if "accepts_points" in values:  # the owner's own choice from now on
+        venue.points_off_stale_schedule = False
     if venue.max_points_percent is None:
         raise ApplicationError(
             str(POINTS_PERCENT_MESSAGE),
@@ -875,7 +890,9 @@ def points_rule_delete(*, actor: User, rule: PointsRule) -> None:
 # --- schedule freshness (DESIGN §3: stale schedules lose points) ----------------------------
 
 
-def _send_schedule_reminder(venue_id: int) -> None:
+def _send_schedule_email(venue_id: int, *, days: int, stopped: bool) -> None:
+    """Tell the owners the schedule was last confirmed `days` ago: a reminder (points stop in
+    SCHEDULE_FRESH_DAYS) or, `stopped`, that points are paused until it is confirmed."""
     venue = Venue.objects.get(pk=venue_id)
     owners = list(
         Membership.objects.filter(organisation_id=venue.organisation_id, role=Role.OWNER)
@@ -884,23 +901,33 @@ def _send_schedule_reminder(venue_id: int) -> None:
     )
     if not owners:
         return
-    link = settings.SITE_URL + reverse("dashboard:venue", args=[venue.pk])
-    send_mail(
-        _("Confirm the schedule of %(venue)s") % {"venue": venue.name},
-        _(
+    values = {
+        "venue": venue.name,
+        "days": days,
+        "left": max(SCHEDULE_FRESH_DAYS - days, 1),
+        "link": settings.SITE_URL + reverse("dashboard:venue", args=[venue.pk]),
+    }
+    if stopped:
+        subject = _("Points are paused at %(venue)s") % values
+        body = _(
+            "The schedule of %(venue)s was last confirmed %(days)s days ago, so clients cannot "
+            "pay there with points any more. Confirm the schedule and points come back on at "
+            "once.\n\nConfirm it here:\n%(link)s\n"
+        )
+    else:
+        subject = _("Confirm the schedule of %(venue)s") % values
+        body = _(
             "The schedule of %(venue)s was last confirmed %(days)s days ago. Unless it is "
             "confirmed within %(left)s days, clients will not be able to pay there with "
             "points.\n\nConfirm it here:\n%(link)s\n"
         )
-        % {
-            "venue": venue.name,
-            "days": SCHEDULE_REMIND_DAYS,
-            "left": SCHEDULE_FRESH_DAYS - SCHEDULE_REMIND_DAYS,
-            "link": link,
-        },
-        None,
-        owners,
-    )
+    send_mail(subject, body % values, None, owners)
+
+
+def _days_since(venue: Venue, now: datetime.datetime) -> int:
+    if venue.schedule_confirmed_at is None:
+        return SCHEDULE_FRESH_DAYS
+    return (now - venue.schedule_confirmed_at).days
 
 
 def schedule_freshness_check(*, now: datetime.datetime, batch_size: int = 500) -> tuple[int, int]:
@@ -920,8 +947,8 @@ def schedule_freshness_check(*, now: datetime.datetime, batch_size: int = 500) -
             .order_by("pk")[:batch_size]
         )
         for venue in stale:
-            venue.accepts_points = False
-            venue.save(update_fields=["accepts_points"])
+            venue.accepts_points, venue.points_off_stale_schedule = False, True
+            venue.save(update_fields=["accepts_points", "points_off_stale_schedule"])
             audit_record(
                 actor=None,
                 action="venue.points_off_stale_schedule",
@@ -933,6 +960,8 @@ def schedule_freshness_check(*, now: datetime.datetime, batch_size: int = 500) -
                 },
             )
             switched_off += 1
+            days = _days_since(venue, now)
+            transaction.on_commit(partial(_send_schedule_email, venue.pk, days=days, stopped=True))
         due = list(
             Venue.objects.select_for_update(skip_locked=True)
             .filter(
@@ -946,7 +975,7 @@ def schedule_freshness_check(*, now: datetime.datetime, batch_size: int = 500) -
         for venue in due:
             venue.schedule_reminder_for = venue.schedule_confirmed_at
             venue.save(update_fields=["schedule_reminder_for"])
-            venue_id = venue.pk
-            transaction.on_commit(lambda v=venue_id: _send_schedule_reminder(v))
+            days = _days_since(venue, now)
+            transaction.on_commit(partial(_send_schedule_email, venue.pk, days=days, stopped=False))
             reminded += 1
     return reminded, switched_off

@@ -79,6 +79,7 @@ def test_administrators_cannot_manage_campaigns_and_other_organisations_get_404(
     administrator = MembershipFactory(organisation=org_a, role="administrator").user
     url = f"/api/v1/partner/venues/{room_a.venue.pk}/campaigns/"
     assert api_for(administrator).post(url, {"name": "x", "value": "2"}).status_code == 403
+    assert api_for(administrator).get(url).status_code == 200  # reading is for every member
     assert api_for(owner_b).get(url).status_code == 404
 
 

@@ -21,3 +21,9 @@ def test_seed_demo_history_welcome_cashback_campaigns_once():
     assert Campaign.objects.filter(venue__isnull=True).count() == 1
     assert Campaign.objects.filter(venue__isnull=False).exists()
     assert not ledger_audit().violations
+    # The pending cashback belongs to an upcoming confirmed booking, so the job can release it.
+    pending = LedgerTransaction.objects.filter(
+        user__email=email, kind="cashback", lifetime__isnull=False
+    ).exclude(children__kind__in=("pending_release", "pending_cancel"))
+    assert pending.exists()
+    assert {tx.booking.status for tx in pending} == {"confirmed"}

@@ -86,12 +86,12 @@ def test_holiday_grant_admin_errors_read_as_sentences(client, staff_user):
         "is_active": "on",
     }
     html = client.post("/admin/loyalty/holidaygrant/add/", form).content.decode()
-    assert "Дата начисления должна быть не позже праздника." in html
+    assert "Дата начисления не может быть позже праздника." in html
     assert "loyalty_holiday_grant_before_holiday" not in html
     html = client.post(
         "/admin/loyalty/holidaygrant/add/",
         {**form, "grant_date": "2026-12-28", "lifetime_days": "0"},
     ).content.decode()
-    assert "Баллы и срок действия в днях должны быть больше нуля." in html
+    assert "Укажите положительное число баллов и дней." in html
     assert "loyalty_holiday_grant_positive" not in html
     assert not HolidayGrant.objects.exists()

@@ -41,6 +41,7 @@ def test_everyone_gets_the_gift_once_in_bulk_with_an_email_and_the_ledger_stays_
     django_capture_on_commit_callbacks,
 ):
     users = [UserFactory() for _ in range(25)]
+    staff = UserFactory(is_staff=True)  # platform staff are not the audience
     services.points_credit(
         user=users[0],
         amount=50,
@@ -56,13 +57,48 @@ def test_everyone_gets_the_gift_once_in_bulk_with_an_email_and_the_ledger_stays_
     with django_capture_on_commit_callbacks(execute=True):
         call_command("runjob", "loyalty_holiday_grants", now=NOW.isoformat())
     assert [wallet(u) for u in users] == [250] + [200] * 24
+    assert wallet(staff) == 0
     assert LedgerTransaction.objects.filter(kind="holiday").count() == 25
     lot = Lot.objects.filter(transaction__kind="holiday").first()
     assert lot.expires_at == NOW + timedelta(days=10)
     assert len(mail.outbox) == 25 and "С праздником!" in mail.outbox[0].body
     gift.refresh_from_db()
     assert gift.granted_count == 25 and gift.granted_at == NOW
+    # The next day's run grants no one and leaves the time of the grant as it was.
+    assert services.holiday_grants_run(now=NOW + timedelta(days=1)) == 0
+    gift.refresh_from_db()
+    assert gift.granted_count == 25 and gift.granted_at == NOW
     assert not ledger_audit().violations
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("audience", ["active", "tier", "city"])
+def test_an_audience_without_its_parameter_is_refused_never_everyone(audience, client):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import UserFactory as Users
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        grant(audience=audience)
+    # The admin form says what is missing.
+    staff = Users(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    response = client.post(
+        "/admin/loyalty/holidaygrant/add/",
+        {
+            "name": "8 Марта",
+            "holiday_date": "2030-03-08",
+            "grant_date": "2030-03-05",
+            "amount": "200",
+            "lifetime_days": "10",
+            "audience": audience,
+            "is_active": "on",
+            "granted_count": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Уточните аудиторию" in response.content.decode()
+    assert not HolidayGrant.objects.exists()
 
 
 @pytest.mark.django_db

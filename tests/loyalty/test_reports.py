@@ -107,5 +107,9 @@ def test_staff_report_by_month_and_source(admin_client, month_of_activity):
     assert (platform.issued, platform.spent) == (500, 300)
     assert by_source[(3, month_of_activity.name)].issued == 40
     assert outstanding["available"] == 240
+    # Outstanding at the month's end, by source, adds up to what clients hold now.
+    assert platform.outstanding == 500 - 300
+    assert by_source[(3, month_of_activity.name)].outstanding == 40
+    assert sum(row.outstanding for row in rows if row.month.month == 3) == 240
     page = admin_client.get("/admin/loyalty/ledgertransaction/report/")
     assert page.status_code == 200 and month_of_activity.name in page.content.decode()
