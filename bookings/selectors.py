@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from bookings.models import Booking, Review
@@ -364,10 +365,22 @@ def points_check(points: Any, *, cap: int, usable: int, venue: Venue, now: datet
         raise _points_error(_("This venue does not accept points."))
     if points > cap:
         raise _points_error(
-            _("At most %(cap)s points can be used for this booking.") % {"cap": cap}
+            ngettext(
+                "At most %(cap)s point can be used for this booking.",
+                "At most %(cap)s points can be used for this booking.",
+                cap,
+            )
+            % {"cap": cap}
         )
     if points > usable:
-        raise _points_error(_("You have only %(usable)s points to use here.") % {"usable": usable})
+        raise _points_error(
+            ngettext(
+                "You have only %(usable)s point to use here.",
+                "You have only %(usable)s points to use here.",
+                usable,
+            )
+            % {"usable": usable}
+        )
     return points
 
 

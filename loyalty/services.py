@@ -27,7 +27,7 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from core.services import audit_record
@@ -858,7 +858,11 @@ def points_refund(
         wanted = refundable if amount is None else amount
         if wanted <= 0 or wanted > refundable:
             raise Conflict(
-                _("Only %(points)s points of this payment can be returned.")
+                ngettext(
+                    "Only %(points)s point of this payment can be returned.",
+                    "Only %(points)s points of this payment can be returned.",
+                    refundable,
+                )
                 % {"points": refundable},
                 code="refund_too_large",
                 fields={"amount": _("Too many points.")},
@@ -1886,7 +1890,11 @@ def holiday_grant_emails_send(*, grant_id: int, user_ids: list[int]) -> int:
         return 0
     users = get_user_model().objects.filter(pk__in=user_ids).only("email", "name")
     with translation.override(settings.LANGUAGE_CODE):
-        subject = _("A holiday gift: %(points)s points") % {"points": grant.amount}
+        subject = ngettext(
+            "A holiday gift: %(points)s point",
+            "A holiday gift: %(points)s points",
+            grant.amount,
+        ) % {"points": grant.amount}
         body = "\n\n".join(
             part
             for part in (
