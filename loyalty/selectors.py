@@ -108,6 +108,7 @@ def booking_points(*, booking_ids: list[int]) -> dict[int, BookingPoints]:
                 Kind.REFUND,
                 Kind.CASHBACK,
                 Kind.PENDING_CANCEL,
+                Kind.CLAWBACK,
             ],
         )
         .annotate(
@@ -129,13 +130,16 @@ def booking_points(*, booking_ids: list[int]) -> dict[int, BookingPoints]:
             if (t["kind"] == Kind.REFUND and t["idempotency_key"].endswith(":cancel"))
             or (t["kind"] == Kind.RESERVE_RELEASE and t["parent_id"] == last_reserve)
         )
-        cancelled = any(t["kind"] == Kind.PENDING_CANCEL for t in txs)
-        cashback = (
-            0
-            if cancelled
-            else sum(
-                (t["pending"] or 0) + (t["wallet"] or 0) for t in txs if t["kind"] == Kind.CASHBACK
-            )
+        # Cashback still in force: not cancelled (a cancel, or a re-plan after a move) and not
+        # clawed back (a no-show marked after it became available).
+        cancelled = {t["parent_id"] for t in txs if t["kind"] == Kind.PENDING_CANCEL}
+        keys = {t["idempotency_key"] for t in txs}
+        cashback = sum(
+            (t["pending"] or 0) + (t["wallet"] or 0)
+            for t in txs
+            if t["kind"] == Kind.CASHBACK
+            and t["id"] not in cancelled
+            and f"{t['idempotency_key']}:clawback" not in keys
         )
         result[booking_id] = BookingPoints(returned=returned, cashback=cashback)
     return result

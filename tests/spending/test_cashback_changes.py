@@ -12,7 +12,7 @@ from django.core.management import call_command
 from bookings import services
 from loyalty import services as ledger
 from loyalty.models import Account, ClientTier, LedgerTransaction, Posting, Tier
-from loyalty.selectors import points_summary
+from loyalty.selectors import booking_points, points_summary
 from tests.bookings.conftest import NOW, at
 from tests.spending.conftest import audit_clean
 
@@ -56,6 +56,7 @@ def test_a_moved_booking_earns_the_cashback_of_its_new_price(
     # One hour instead of two: 1,000 ₽ at 1 % + the venue's 3 % boost = 40 points.
     move(booked, START, START + dt.timedelta(hours=1), django_capture_on_commit_callbacks)
     assert pending(client_user) == 40
+    assert booking_points(booking_ids=[booked.pk])[booked.pk].cashback == 40  # the booking page
     # The task delivered twice changes nothing.
     assert ledger.cashback_replan(booking_id=booked.pk, now=NOW) == []
     assert pending(client_user) == 40
@@ -107,6 +108,7 @@ def test_a_no_show_after_the_dispute_window_claws_the_cashback_back(
     clawback = LedgerTransaction.objects.get(booking=booked, kind="clawback")
     loss = Posting.objects.get(transaction=clawback, account__kind="clawback_receivable")
     assert loss.amount == -15
+    assert booking_points(booking_ids=[booked.pk])[booked.pk].cashback == 0
     # A second delivery of the event changes nothing.
     ledger.cashback_cancel(booking_id=booked.pk, now=END + dt.timedelta(days=2))
     assert LedgerTransaction.objects.filter(booking=booked, kind="clawback").count() == 1
