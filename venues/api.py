@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -11,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from venues import selectors
+from venues import catalogue, selectors
 from venues.forms import NUMBER, WHOLE_NUMBER
 from venues.models import CAPACITY_VALIDATORS, City, Room
 
@@ -107,7 +109,17 @@ class RoomOut(serializers.Serializer):
     points_percent = serializers.IntegerField(
         allow_null=True, help_text="Up to this % payable by points now; null: points not accepted"
     )
+    cashback_percent = serializers.SerializerMethodField(
+        help_text="The cashback % the caller earns here before campaigns: their tier + the "
+        "venue's boost, within the cap (the lowest tier for anonymous callers)"
+    )
     venue = VenueBriefOut()
+
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True))
+    def get_cashback_percent(self, room) -> str | None:
+        percent = catalogue.cashback_percent(self.context.get("request"), room.venue)
+        return None if percent is None else str(percent.quantize(Decimal("0.01")))
+
     photos = PhotoOut(many=True, source="photo_list")
 
 

@@ -36,6 +36,7 @@ def test_api_filter_accepts_points(api_client, listed, other_room):
     body = api_client.get("/api/v1/rooms/", {"accepts_points": "true"}).json()
     assert [r["id"] for r in body["results"]] == [listed.pk]
     assert body["results"][0]["points_percent"] == 25
+    assert body["results"][0]["cashback_percent"] == "1.00"  # anonymous: the lowest tier
     assert api_client.get("/api/v1/rooms/", {"accepts_points": "maybe"}).status_code == 400
 
 
@@ -91,6 +92,11 @@ def test_cards_show_the_cashback_the_visitor_gets_with_one_tier_query_a_page(
         page = client.get("/").content.decode()
     assert "Кешбэк 5%" in page and "Кешбэк 3%" in page
     assert "Кешбэк 5%" in client.get(f"/rooms/{listed.pk}/").content.decode()
+    # The rooms API says the same to programs (the session's client, or anyone by token).
+    body = client.get("/api/v1/rooms/").json()
+    percents = {r["id"]: r["cashback_percent"] for r in body["results"]}
+    assert percents[listed.pk] == "5.00" and percents[other_room.pk] == "3.00"
+    assert client.get(f"/api/v1/rooms/{listed.pk}/").json()["cashback_percent"] == "5.00"
     # The total stays within the platform's cap (15 %).
     listed.venue.cashback_boost_percent = 10
     listed.venue.save()

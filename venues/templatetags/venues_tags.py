@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from venues import selectors
+from venues import catalogue, selectors
 from venues.dashboard import venue_nav
 from venues.weekdays import weekdays_label
 
@@ -128,3 +128,9 @@ def cancellation_policy(venue) -> str:
         "of the price.",
         hours,
     ) % {"hours": hours, "fee": fee}
+
+
+@register.simple_tag(takes_context=True)
+def cashback_percent(context, venue) -> Decimal | None:
+    """The cashback % this visitor earns at `venue` before campaigns (room cards and pages)."""
+    return catalogue.cashback_percent(context.get("request"), venue)

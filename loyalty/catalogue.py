@@ -1,22 +1,18 @@
-"""Template helpers of loyalty: the cashback a visitor earns, shown on room cards and pages."""
+"""loyalty's part of the catalogue: the cashback % a visitor earns at a venue (venues.catalogue)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-
-from django import template
+from typing import Any
 
 from loyalty import selectors
 
-register = template.Library()
 _UNREAD = object()
 
 
-@register.simple_tag(takes_context=True)
-def cashback_percent(context, venue) -> Decimal:
+def visitor_cashback_percent(request: Any, venue: Any) -> Decimal:
     """The visitor's cashback % at `venue` before campaigns. Their tier is read once a request,
     so a page of room cards costs one query, not one a card."""
-    request = context.get("request")
     tier = getattr(request, "_loyalty_tier", _UNREAD)
     if tier is _UNREAD:
         tier = selectors.client_tier(user=getattr(request, "user", None))
