@@ -148,9 +148,9 @@ def booking_create(
     )
     if venue.booking_mode == Venue.BookingMode.REQUEST:
         status = Status.REQUESTED
-    elif payment == Booking.Payment.ONLINE:
+    elif payment == Booking.Payment.ONLINE and quote.money_due > 0:
         status = Status.HOLD
-    else:
+    else:  # at the venue, or online with nothing left to pay (points cover it all)
         status = Status.CONFIRMED
     booking = Booking(
         room=room,
@@ -172,6 +172,8 @@ def booking_create(
     )
     if status == Status.HOLD:
         booking.hold_expires_at = now + timedelta(minutes=settings.BOOKINGS_HOLD_MINUTES)
+    if status == Status.CONFIRMED and payment == Booking.Payment.ONLINE:
+        booking.paid_at = now  # nothing to pay: the points paid it all
     if status == Status.REQUESTED:
         booking.respond_by = min(
             now + timedelta(hours=settings.BOOKINGS_REQUEST_TIMEOUT_HOURS), quote.start
@@ -364,7 +366,11 @@ def booking_reschedule(
         booking = _lock(booking_id)
         if booking.status not in (Status.CONFIRMED, Status.REQUESTED) or booking.start <= now:
             raise Conflict(_("This booking can no longer be moved."), code="not_movable")
-        if booking.paid_at is not None and booking.payment == Booking.Payment.ONLINE:
+        if (
+            booking.paid_at is not None
+            and booking.payment == Booking.Payment.ONLINE
+            and booking.money_due > 0
+        ):
             raise Conflict(
                 _("A booking paid online cannot be moved; cancel it and book again."),
                 code="not_movable",

@@ -250,11 +250,13 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 
 
 def _points_info(bookings: list[Booking]) -> dict:
-    """What loyalty did with the points of finished bookings: returned, or cashback earned."""
+    """What loyalty did with the bookings' points: returned, or cashback earned (pending while
+    the booking is confirmed)."""
     ids = [
         b.pk
         for b in bookings
-        if (b.points and b.status in _POINTS_RETURNED) or b.status == Booking.Status.COMPLETED
+        if (b.points and b.status in _POINTS_RETURNED)
+        or b.status in (Booking.Status.CONFIRMED, Booking.Status.COMPLETED)
     ]
     return points_programme().booking_points(ids) if ids else {}
 

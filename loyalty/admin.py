@@ -122,11 +122,12 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     inlines = [PostingInline, AllocationInline]
-    # The reason as the client reads it (translated, parameters filled in) next to the raw one.
+    # The reason as the client reads it (translated, parameters filled in) instead of the stored
+    # message and its parameters.
     readonly_fields = [
-        name
+        "reason_display" if field.name == "reason" else field.name
         for field in LedgerTransaction._meta.fields
-        for name in ([field.name, "reason_display"] if field.name == "reason" else [field.name])
+        if field.name != "reason_params"
     ]
     change_list_template = "admin/loyalty/ledgertransaction/change_list.html"
 

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty import selectors, services
+from venues.api_partner_points import weekdays_field
 from venues.models import Room
 from venues.selectors import EDITORS, venue_for_member
 
@@ -159,9 +160,7 @@ class PartnerCampaignsView(APIView):
         value = serializers.DecimalField(max_digits=5, decimal_places=2)
         date_from = serializers.DateField(required=False, allow_null=True)
         date_to = serializers.DateField(required=False, allow_null=True)
-        weekdays = serializers.ListField(
-            child=serializers.IntegerField(min_value=0, max_value=6), required=False
-        )
+        weekdays = weekdays_field()
         time_from = serializers.TimeField(required=False, allow_null=True)
         time_to = serializers.TimeField(required=False, allow_null=True)
         room_kind = serializers.CharField(

@@ -641,15 +641,15 @@ class LiabilityRow:
     issued: int = 0
     spent: int = 0
     expired: int = 0
+    withdrawn: int = 0  # taken back by staff adjustments and clawbacks
     outstanding: int = 0  # still spendable at the end of the month (clients' live points)
 
 
 # Every movement of a lot is an allocation, so the running sum of a source's allocations is
-# what its lots still held at the end of each month: the outstanding liability by source.
+# what its lots still held at the end of each month: the outstanding liability by source. The
+# grid of months × sources keeps a source's outstanding in the months it did not move.
 LIABILITY_SQL = """
-SELECT month, funder_venue_id, issued, spent, expired,
-       SUM(net) OVER (PARTITION BY funder_venue_id ORDER BY month) AS outstanding
-FROM (
+WITH by_month AS (
     SELECT date_trunc('month', t.created_at AT TIME ZONE %(zone)s)::date AS month,
            l.funder_venue_id,
            SUM(CASE WHEN a.amount > 0 AND a.reverses_id IS NULL AND l.origin_id IS NULL
@@ -658,14 +658,56 @@ FROM (
                     WHEN t.kind IN ('refund', 'reserve_release') THEN -a.amount
                     ELSE 0 END) AS spent,
            SUM(CASE WHEN t.kind = 'expire' THEN -a.amount ELSE 0 END) AS expired,
+           SUM(CASE WHEN t.kind IN ('clawback', 'adjustment') AND a.amount < 0
+                    THEN -a.amount ELSE 0 END) AS withdrawn,
            SUM(a.amount) AS net
     FROM loyalty_allocation a
     JOIN loyalty_lot l ON l.id = a.lot_id
     JOIN loyalty_transaction t ON t.id = a.transaction_id
     GROUP BY 1, 2
-) by_month
+),
+grid AS (
+    SELECT m.month, s.funder_venue_id
+    FROM (SELECT DISTINCT month FROM by_month) m
+    JOIN (SELECT funder_venue_id, MIN(month) AS first FROM by_month GROUP BY 1) s
+      ON m.month >= s.first
+),
+report AS (
+    SELECT g.month, g.funder_venue_id,
+           COALESCE(b.issued, 0) AS issued, COALESCE(b.spent, 0) AS spent,
+           COALESCE(b.expired, 0) AS expired, COALESCE(b.withdrawn, 0) AS withdrawn,
+           SUM(COALESCE(b.net, 0)) OVER (PARTITION BY g.funder_venue_id ORDER BY g.month)
+               AS outstanding,
+           b.month IS NOT NULL AS moved
+    FROM grid g
+    LEFT JOIN by_month b
+      ON b.month = g.month AND b.funder_venue_id IS NOT DISTINCT FROM g.funder_venue_id
+)
+SELECT month, funder_venue_id, issued, spent, expired, withdrawn, outstanding
+FROM report WHERE moved OR outstanding <> 0
 ORDER BY 1 DESC, 2 NULLS FIRST
 """
+
+
+def _with_month_totals(rows: list[LiabilityRow]) -> list[LiabilityRow]:
+    """Each month's rows followed by their total (source "total")."""
+    result: list[LiabilityRow] = []
+    for index, row in enumerate(rows):
+        result.append(row)
+        if index + 1 == len(rows) or rows[index + 1].month != row.month:
+            month = [r for r in rows if r.month == row.month]
+            result.append(
+                LiabilityRow(
+                    month=row.month,
+                    source="total",
+                    issued=sum(r.issued for r in month),
+                    spent=sum(r.spent for r in month),
+                    expired=sum(r.expired for r in month),
+                    withdrawn=sum(r.withdrawn for r in month),
+                    outstanding=sum(r.outstanding for r in month),
+                )
+            )
+    return result
 
 
 def points_liability_report() -> tuple[list[LiabilityRow], dict[str, int]]:
@@ -687,10 +729,12 @@ def points_liability_report() -> tuple[list[LiabilityRow], dict[str, int]]:
             issued=int(issued or 0),
             spent=int(spent or 0),
             expired=int(expired or 0),
+            withdrawn=int(withdrawn or 0),
             outstanding=int(outstanding or 0),
         )
-        for month, venue_id, issued, spent, expired, outstanding in raw
+        for month, venue_id, issued, spent, expired, withdrawn, outstanding in raw
     ]
+    rows = _with_month_totals(rows)
     outstanding = {
         "available": Account.objects.filter(kind=Account.Kind.WALLET).aggregate(s=Sum("balance"))[
             "s"

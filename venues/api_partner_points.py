@@ -18,6 +18,22 @@ from venues.models import Room, Venue
 EDITORS = selectors.EDITORS
 
 
+def weekdays_field() -> serializers.ListField:
+    """The weekdays of a period (points rules, campaigns): left out is every day, an empty
+    list is a mistake."""
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        required=False,
+        allow_empty=False,
+        error_messages={
+            "empty": gettext_lazy(
+                "Choose at least one weekday, or leave weekdays out for every day."
+            )
+        },
+        help_text="Monday = 0 … Sunday = 6; left out: every day",
+    )
+
+
 class PartnerVenueLoyaltyIO(serializers.Serializer):
     accepts_points = serializers.BooleanField(required=False)
     max_points_percent = serializers.IntegerField(min_value=0, max_value=100, required=False)
@@ -52,17 +68,7 @@ class PartnerPointsRuleIn(serializers.Serializer):
     room = serializers.IntegerField(required=False, allow_null=True, help_text="empty: all rooms")
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
-    weekdays = serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6),
-        required=False,
-        allow_empty=False,
-        error_messages={
-            "empty": gettext_lazy(
-                "Choose at least one weekday, or leave weekdays out for every day."
-            )
-        },
-        help_text="Monday = 0 … Sunday = 6; left out: every day",
-    )
+    weekdays = weekdays_field()
     time_from = serializers.TimeField(**TIME, required=False, allow_null=True)
     time_to = serializers.TimeField(
         **TIME, required=False, allow_null=True, help_text="At or before time_from: past midnight"

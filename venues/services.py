@@ -781,7 +781,7 @@ def venue_loyalty_update(*, actor: User, venue: Venue, **values: Any) -> Venue:
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     before = _snapshot(venue, VENUE_LOYALTY_FIELDS)
     _apply(venue, values, VENUE_LOYALTY_FIELDS)
-    if "accepts_points" in values:  # the owner's own choice from now on
+    if venue.accepts_points != before["accepts_points"]:  # the owner's own choice from now on
         venue.points_off_stale_schedule = False
     if venue.max_points_percent is None:
         raise ApplicationError(

@@ -51,6 +51,7 @@ def test_owner_starts_lists_and_stops_a_campaign_through_the_api(owner_a, room_a
         ({"name": "x", "value": "16"}, "value"),
         ({"name": "x", "value": "1", "kind": "multiplier"}, "value"),
         ({"name": "x", "value": "2", "weekdays": [7]}, "weekdays"),
+        ({"name": "x", "value": "2", "weekdays": []}, "weekdays"),
         (
             {"name": "x", "value": "2", "date_from": "2030-02-01", "date_to": "2030-01-01"},
             "date_to",

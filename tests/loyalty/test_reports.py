@@ -110,6 +110,51 @@ def test_staff_report_by_month_and_source(admin_client, month_of_activity):
     # Outstanding at the month's end, by source, adds up to what clients hold now.
     assert platform.outstanding == 500 - 300
     assert by_source[(3, month_of_activity.name)].outstanding == 40
-    assert sum(row.outstanding for row in rows if row.month.month == 3) == 240
+    assert by_source[(3, "total")].outstanding == 240
+    assert by_source[(3, "total")].issued == 540
+
+
+@pytest.mark.django_db
+def test_staff_report_keeps_a_quiet_source_outstanding_in_later_months(
+    admin_client, month_of_activity, client_user
+):
+    from loyalty.selectors import points_liability_report
+
+    services.points_credit(
+        user=client_user,
+        amount=10,
+        lifetime=timedelta(days=90),
+        kind="bonus",
+        reason="x",
+        idempotency_key="april",
+        now=datetime(2030, 4, 5, 12, 0, tzinfo=UTC),
+    )
+    rows, _ = points_liability_report()
+    april = {row.source: row for row in rows if row.month.month == 4}
+    # The venue did not move in April; its 40 points are still owed.
+    assert april[month_of_activity.name].outstanding == 40
+    assert april[month_of_activity.name].issued == 0
+    assert (april["platform"].issued, april["platform"].outstanding) == (10, 210)
+    assert april["total"].outstanding == 250
+    page = admin_client.get("/admin/loyalty/ledgertransaction/report/").content.decode()
+    assert "Итого" in page or "Total" in page
     page = admin_client.get("/admin/loyalty/ledgertransaction/report/")
     assert page.status_code == 200 and month_of_activity.name in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_report_months_add_up_with_withdrawn_points(month_of_activity, client_user):
+    from loyalty.selectors import points_liability_report
+
+    services.points_clawback(
+        user=client_user,
+        amount=25,
+        reason="x",
+        idempotency_key="take-back",
+        now=datetime(2030, 3, 21, 12, 0, tzinfo=UTC),
+    )
+    rows, outstanding = points_liability_report()
+    march = next(row for row in rows if row.month.month == 3 and row.source == "total")
+    assert march.withdrawn == 25
+    assert march.issued - march.spent - march.expired - march.withdrawn == march.outstanding
+    assert march.outstanding == outstanding["available"] == 215

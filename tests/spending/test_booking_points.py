@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from bookings import services
 from bookings.models import Booking
+from core.errors import Conflict
 from loyalty.models import Account, LedgerTransaction
 from loyalty.selectors import points_summary
 from tests.bookings.conftest import NOW, at, book_payload
@@ -217,6 +218,21 @@ def online(points_room):
     venue.pay_online = True
     venue.save()
     return points_room
+
+
+def test_an_online_booking_paid_wholly_with_points_is_confirmed_at_once(client_user, online):
+    online.venue.max_points_percent = 100
+    online.venue.save()
+    give_points(client_user, 2000)
+    booking = book(client_user, online, 2000, payment="online")
+    # Nothing is left to pay, so there is no hold that could expire and no 0 ₽ payment.
+    assert booking.status == "confirmed" and booking.money_due == Decimal("0.00")
+    assert booking.paid_at is not None and not booking.payments.exists()
+    assert (balance(client_user), held(client_user)) == (0, 0)
+    with pytest.raises(Conflict) as refused:
+        services.payment_start(booking_id=booking.pk, user=client_user)
+    assert refused.value.code == "nothing_to_pay"
+    audit_clean()
 
 
 def test_an_online_hold_that_expires_releases_the_points(client_user, online):

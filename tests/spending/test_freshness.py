@@ -88,3 +88,15 @@ def test_the_reminder_says_how_old_the_schedule_is(accepting, mailoutbox):
     run(CONFIRMED + dt.timedelta(days=28, hours=3))  # the job was not run for a few days
     assert len(mailoutbox) == 1 and "28 дн. назад" in mailoutbox[0].body
     assert "в течение 2 дн." in mailoutbox[0].body  # left until points stop
+
+
+def test_saving_other_settings_while_paused_keeps_the_pause(accepting, owner_a):
+    run(CONFIRMED + dt.timedelta(days=31))
+    accepting.refresh_from_db()
+    # The settings form sends accepts_points (still unticked) with a new boost.
+    services.venue_loyalty_update(
+        actor=owner_a, venue=accepting, accepts_points=False, cashback_boost_percent=3
+    )
+    services.schedule_confirm(actor=owner_a, venue=accepting, now=CONFIRMED + dt.timedelta(days=32))
+    accepting.refresh_from_db()
+    assert accepting.accepts_points and accepting.cashback_boost_percent == 3
