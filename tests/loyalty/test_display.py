@@ -31,7 +31,7 @@ def demo():
 def test_my_points_history_reads_as_what_happened(client, demo):
     client.force_login(demo)
     html = client.get("/me/points/").content.decode()
-    assert '<div class="table-scroll"><table class="history">' in html
+    assert '<div class="table-scroll"><table class="history stack">' in html
     # A release is one movement into the balance, not "+27 −27 pending".
     assert "(из ожидающих)" in html
     assert not re.search(r"\+\d+\s*<span class=\"badge\">−?-\d+ ожидают", html)
