@@ -276,24 +276,20 @@ def _own(request: HttpRequest, booking_id: int) -> Booking:
 def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     now = timezone.now()
-    zone = ZoneInfo(booking.room.venue.timezone)
     cancellable = booking.status in services.CANCELLABLE and booking.start > now
     review = getattr(booking, "review", None) if hasattr(booking, "review") else None
     return render(
         request,
         "bookings/detail.html",
         {
-            "booking": booking,
-            "room": booking.room,
-            "venue": booking.room.venue,
-            "tzname": booking.room.venue.timezone,
-            "start": booking.start.astimezone(zone),
-            "end": booking.end.astimezone(zone),
+            **_booking_context(booking),
             "cancellable": cancellable,
             "fee_now": selectors.cancellation_fee(booking, now=now) if cancellable else None,
             "movable": booking.status in (Booking.Status.CONFIRMED, Booking.Status.REQUESTED)
             and booking.start > now
-            and not (booking.paid_at and booking.payment == Booking.Payment.ONLINE),
+            and not (
+                booking.paid_at and booking.payment == Booking.Payment.ONLINE and booking.money_due
+            ),
             "payable": booking.payment == Booking.Payment.ONLINE
             and booking.paid_at is None
             and booking.status in (Booking.Status.HOLD, Booking.Status.CONFIRMED),
@@ -302,6 +298,19 @@ def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
             "points_info": _points_info([booking]).get(booking.pk),
         },
     )
+
+
+def _booking_context(booking: Booking) -> dict:
+    """The booking with its room and venue, and its times in the venue's time zone."""
+    zone = ZoneInfo(booking.room.venue.timezone)
+    return {
+        "booking": booking,
+        "room": booking.room,
+        "venue": booking.room.venue,
+        "tzname": booking.room.venue.timezone,
+        "start": booking.start.astimezone(zone),
+        "end": booking.end.astimezone(zone),
+    }
 
 
 @login_required
@@ -314,17 +323,11 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
             messages.error(request, _("This booking can no longer be cancelled."))
             return redirect("bookings:detail", booking.pk)
         fee = selectors.cancellation_fee(booking, now=now)
-        zone = ZoneInfo(booking.room.venue.timezone)
         return render(
             request,
             "bookings/cancel_confirm.html",
             {
-                "booking": booking,
-                "room": booking.room,
-                "venue": booking.room.venue,
-                "tzname": booking.room.venue.timezone,
-                "start": booking.start.astimezone(zone),
-                "end": booking.end.astimezone(zone),
+                **_booking_context(booking),
                 "fee_now": fee,
                 "points_back": points_programme().refund_preview(booking, fee),
             },

@@ -41,3 +41,12 @@ def points_room(room_a):
     venue.schedule_confirmed_at = NOW - timedelta(days=1)
     venue.save()
     return room_a
+
+
+@pytest.fixture
+def online(points_room):
+    """points_room at a venue that also takes online payment."""
+    venue = points_room.venue
+    venue.pay_online = True
+    venue.save()
+    return points_room

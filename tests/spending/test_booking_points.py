@@ -212,14 +212,6 @@ def test_reschedule_to_a_cheaper_shorter_time_refunds_the_excess(client_user, po
 # --- online hold: reserve, then capture or release -------------------------------------------
 
 
-@pytest.fixture
-def online(points_room):
-    venue = points_room.venue
-    venue.pay_online = True
-    venue.save()
-    return points_room
-
-
 def test_an_online_booking_paid_wholly_with_points_is_confirmed_at_once(client_user, online):
     online.venue.max_points_percent = 100
     online.venue.save()

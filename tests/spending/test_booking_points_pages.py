@@ -15,14 +15,6 @@ from tests.spending.test_booking_points import END, NOW, balance, book
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
 
-@pytest.fixture
-def online(points_room):
-    venue = points_room.venue
-    venue.pay_online = True
-    venue.save()
-    return points_room
-
-
 def test_an_online_hold_says_the_points_are_held_not_paid(client, client_user, online):
     give_points(client_user, 500)
     booking = book(client_user, online, 500, payment="online")
