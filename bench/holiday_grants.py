@@ -17,7 +17,7 @@ import sys
 import time
 from datetime import UTC, date, datetime
 
-from bench.ledger import _drop, _scratch_database
+from bench import scratch
 
 NOW = datetime(2026, 12, 30, 9, 0, tzinfo=UTC)
 
@@ -75,27 +75,17 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
-    name = _scratch_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Production switches (DEBUG off: no query log), with a throwaway key for this process.
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+    name = scratch.open_database(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     from config.celery import app
 
     app.conf.task_always_eager = True
     logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # one line a batch, with ids
-    call_command("migrate", verbosity=0)
     print(f"holiday grant benchmark on database {name}, {os.cpu_count()} CPUs, {time.ctime()}")
     try:
         bench_grant(args.clients)
     finally:
         if not args.keep:
-            _drop(name)
+            scratch.drop_database(name)
 
 
 if __name__ == "__main__":

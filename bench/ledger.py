@@ -15,40 +15,8 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
 
-
-def _scratch_database() -> str:
-    """Point DATABASE_URL at `<db>_bench` on the same server, creating it if needed."""
-    import psycopg
-
-    from config import embedded
-
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        from pathlib import Path
-
-        url = embedded.postgres_url(Path(__file__).resolve().parent.parent / ".data")
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
-    conninfo = url.replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(conninfo, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not exists.fetchone():
-            connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    return name
-
-
-def _drop(name: str) -> None:
-    import psycopg
-    from django.db import connections
-
-    connections.close_all()
-    url = os.environ["DATABASE_URL"].replace(f"/{name}", "/postgres", 1)
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
+from bench import scratch
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -242,16 +210,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
-    name = _scratch_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    # Production switches (DEBUG off: no query log), with a throwaway key for this process.
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    name = scratch.open_database()
     print(f"ledger benchmarks on database {name}, {os.cpu_count()} CPUs, {time.ctime()}")
     try:
         bench_spend(args.threads, args.spends)
@@ -259,7 +218,7 @@ def main(argv: list[str]) -> None:
         bench_balance_read(2_000)
     finally:
         if not args.keep:
-            _drop(name)
+            scratch.drop_database(name)
 
 
 if __name__ == "__main__":

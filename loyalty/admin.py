@@ -34,7 +34,7 @@ from loyalty.models import (
     Posting,
     Tier,
 )
-from venues.weekdays import SHORT_CHOICES, weekdays_label
+from venues.weekdays import weekdays_form_field, weekdays_label
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -291,13 +291,7 @@ class ClientTierAdmin(ReadOnlyAdmin):
 
 class CampaignAdminForm(forms.ModelForm):
     # Ticked day names instead of the array field's "0,1,2,3,4".
-    weekdays = forms.TypedMultipleChoiceField(
-        label=_("Weekdays (none: every day)"),
-        choices=SHORT_CHOICES,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    weekdays = weekdays_form_field(short=True)
 
     class Meta:
         model = Campaign

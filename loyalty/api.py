@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty import selectors, services
-from venues.api_partner_points import weekdays_field
 from venues.models import Room
 from venues.selectors import EDITORS, venue_for_member
+from venues.weekdays import weekdays_api_field
 
 
 class PointsExpiringSerializer(serializers.Serializer):
@@ -160,7 +160,7 @@ class PartnerCampaignsView(APIView):
         value = serializers.DecimalField(max_digits=5, decimal_places=2)
         date_from = serializers.DateField(required=False, allow_null=True)
         date_to = serializers.DateField(required=False, allow_null=True)
-        weekdays = weekdays_field()
+        weekdays = weekdays_api_field()
         time_from = serializers.TimeField(required=False, allow_null=True)
         time_to = serializers.TimeField(required=False, allow_null=True)
         room_kind = serializers.CharField(

@@ -17,7 +17,7 @@ from loyalty.models import Campaign
 from venues.dashboard import venue_page
 from venues.models import Room, Venue
 from venues.selectors import EDITORS
-from venues.weekdays import SHORT_CHOICES
+from venues.weekdays import weekdays_form_field
 
 
 class CampaignForm(forms.Form):
@@ -31,13 +31,7 @@ class CampaignForm(forms.Form):
     )
     date_from = forms.DateField(label=gettext_lazy("From"), required=False)
     date_to = forms.DateField(label=gettext_lazy("To"), required=False)
-    weekdays = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Weekdays (none: every day)"),
-        choices=SHORT_CHOICES,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    weekdays = weekdays_form_field(short=True)
     time_from = forms.TimeField(label=gettext_lazy("From time"), required=False)
     time_to = forms.TimeField(label=gettext_lazy("To time"), required=False)
     room_kind = forms.ChoiceField(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,24 +13,9 @@ from core.errors import ApplicationError
 from venues import selectors, services
 from venues.api_partner import TIME, PartnerView, _valid
 from venues.models import Room, Venue
+from venues.weekdays import weekdays_api_field
 
 EDITORS = selectors.EDITORS
-
-
-def weekdays_field() -> serializers.ListField:
-    """The weekdays of a period (points rules, campaigns): left out is every day, an empty
-    list is a mistake."""
-    return serializers.ListField(
-        child=serializers.IntegerField(min_value=0, max_value=6),
-        required=False,
-        allow_empty=False,
-        error_messages={
-            "empty": gettext_lazy(
-                "Choose at least one weekday, or leave weekdays out for every day."
-            )
-        },
-        help_text="Monday = 0 … Sunday = 6; left out: every day",
-    )
 
 
 class PartnerVenueLoyaltyIO(serializers.Serializer):
@@ -68,7 +52,7 @@ class PartnerPointsRuleIn(serializers.Serializer):
     room = serializers.IntegerField(required=False, allow_null=True, help_text="empty: all rooms")
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
-    weekdays = weekdays_field()
+    weekdays = weekdays_api_field()
     time_from = serializers.TimeField(**TIME, required=False, allow_null=True)
     time_to = serializers.TimeField(
         **TIME, required=False, allow_null=True, help_text="At or before time_from: past midnight"

@@ -14,8 +14,9 @@ from core.errors import ApplicationError
 from venues import selectors, services
 from venues.dashboard import venue_page
 from venues.forms import DATE_INPUT, TIME_INPUT, WHOLE_NUMBER
-from venues.models import OpeningHours, Room, Venue
+from venues.models import Room, Venue
 from venues.views_dashboard import _form_error, _render
+from venues.weekdays import weekdays_form_field
 
 EDITORS = selectors.EDITORS
 PERCENT = {"min_value": 0, "max_value": 100, "error_messages": {"invalid": WHOLE_NUMBER}}
@@ -54,14 +55,7 @@ class PointsRuleForm(forms.Form):
     )
     date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_INPUT)
     date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_INPUT)
-    weekdays = forms.TypedMultipleChoiceField(
-        label=_("Weekdays"),
-        choices=OpeningHours.Weekday.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: every day."),
-    )
+    weekdays = weekdays_form_field()
     time_from = forms.TimeField(label=_("From time"), required=False, widget=TIME_INPUT)
     time_to = forms.TimeField(label=_("To time"), required=False, widget=TIME_INPUT)
     percent = forms.IntegerField(label=_("Share payable by points, %"), **PERCENT)

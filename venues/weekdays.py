@@ -1,4 +1,5 @@
-"""Short weekday names (Monday = 0, as OpeningHours.Weekday) and a compact label for a set of days.
+"""Weekdays of a period (Monday = 0, as OpeningHours.Weekday): short names, a compact label for a
+set of days, and the form and API fields that take them.
 
 Points rules and campaigns store weekdays as numbers; people read «пн–пт, вс».
 """
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from rest_framework import serializers
 
 from venues.models import OpeningHours
 
@@ -25,6 +28,33 @@ SHORT_NAMES = {
 }
 
 SHORT_CHOICES = [(int(day), name) for day, name in SHORT_NAMES.items()]
+
+
+def weekdays_form_field(*, short: bool = False) -> forms.TypedMultipleChoiceField:
+    """Ticked days (full names, or `short` ones where space is tight); none ticked: every day."""
+    return forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Weekdays"),
+        choices=SHORT_CHOICES if short else OpeningHours.Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: every day."),
+    )
+
+
+def weekdays_api_field() -> serializers.ListField:
+    """Days as numbers in the API: left out is every day, an empty list is a mistake."""
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=6),
+        required=False,
+        allow_empty=False,
+        error_messages={
+            "empty": gettext_lazy(
+                "Choose at least one weekday, or leave weekdays out for every day."
+            )
+        },
+        help_text="Monday = 0 … Sunday = 6; left out: every day",
+    )
 
 
 def weekdays_label(days: Iterable[int] | None) -> str:
