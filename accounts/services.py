@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts import signals
 from accounts.models import User
+from core.after_commit import announce
 from core.services import audit_record
 
 
@@ -39,7 +40,7 @@ def profile_update(
             audit_record(
                 actor=actor or user, action="profile.update", obj=user, before=before, after=after
             )
-            signals.send_after_commit(signals.profile_updated, user.pk)
+            announce(signals.profile_updated, sender=User, user_id=user.pk)
     return user
 
 

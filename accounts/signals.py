@@ -1,15 +1,11 @@
-"""Events accounts tells higher apps about (loyalty listens), sent after commit."""
+"""Events accounts announces to higher apps (loyalty listens), after commit (core.after_commit).
+
+`profile_updated` is sent with `sender=User` and `user_id=<int>` once a profile change has
+committed.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import Signal
 
-# Sent with `sender=User` and `user_id=<int>` once a profile change has committed.
 profile_updated = Signal()
-
-
-def send_after_commit(signal: Signal, user_id: int) -> None:
-    from accounts.models import User
-
-    transaction.on_commit(lambda: signal.send(sender=User, user_id=user_id))

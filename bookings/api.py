@@ -247,8 +247,7 @@ def quote_data(quote: selectors.Quote) -> dict:
         "cashback_points": quote.cashback_points,
         "cashback_available_at": _iso(quote.cashback_available_at, zone),
         "points_from": [
-            {"expires_at": _iso(p["expires_at"], zone), "points": p["points"]}
-            for p in quote.points_from
+            {"expires_at": _iso(p.expires_at, zone), "points": p.points} for p in quote.points_from
         ],
         "slots": [
             {"start": _iso(s.start, zone), "end": _iso(s.end, zone), "price": f"{s.price:.2f}"}

@@ -1,3 +1,5 @@
+"""The bookings app: free time, quotes, bookings that never overlap, payments."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,11 +9,14 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self) -> None:
+        # Registries of venues are filled here, once every model is loaded.
+        from bookings import receivers
         from bookings.catalogue import FREE_ON_DATE
-        from venues import catalogue
-        from venues.dashboard import register_venue_nav
+        from venues.extensions import SEARCH, VENUE_NAV, nav_item
 
-        catalogue.register(FREE_ON_DATE)
-
+        receivers.connect()
+        SEARCH.register(FREE_ON_DATE)
         # Every member role handles bookings, so the calendar is in everyone's venue menu.
-        register_venue_nav(_("Calendar and bookings"), "bookings:dashboard-calendar", order=15)
+        VENUE_NAV.register(
+            nav_item(_("Calendar and bookings"), "bookings:dashboard-calendar", order=15)
+        )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookings import selectors
-from venues.catalogue import SearchExtension
+from venues.extensions import SearchExtension
 
 
 def _fields() -> dict[str, forms.Field]:

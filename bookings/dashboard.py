@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from bookings import selectors, services
 from bookings.schedule import ScheduleData
 from core.errors import ApplicationError, NotFound
-from venues.dashboard import venue_page
 from venues.models import Venue
+from venues.partner import venue_page
 from venues.selectors import room_for_member
 
 

@@ -1,4 +1,8 @@
-"""Booking e-mails (subject + text + HTML templates) with an .ics attachment, and iCal feeds."""
+"""Booking e-mails (subject + text + HTML templates) with an .ics attachment, and iCal feeds.
+
+Each kind is `bookings.<kind>` with items `{"booking_id": …}` (see core.emails); bookings/
+receivers.py queues them when a booking changes.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,11 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from icalendar import Calendar, Event
 
 from bookings.models import Booking
+from core.emails import Attachment, Email, Item, email_kind
 
 KINDS = ("confirmed", "requested", "declined", "cancelled", "reminder")
 PRODID = "-//Bronka//bookings//RU"
@@ -61,30 +63,38 @@ def feed_ics(room_name: str, bookings: Iterable[Booking]) -> bytes:
     return calendar.to_ical()
 
 
-def booking_message(booking: Booking, kind: str) -> EmailMultiAlternatives:
-    """The e-mail of `kind` about the booking, in Russian, with the event attached."""
-    if kind not in KINDS:
-        raise ValueError(f"Unknown booking e-mail {kind!r}")
-    zone = ZoneInfo(booking.room.venue.timezone)
-    context = {
-        "booking": booking,
-        "room": booking.room,
-        "venue": booking.room.venue,
-        "start": booking.start.astimezone(zone),
-        "end": booking.end.astimezone(zone),
-        "url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"bookings/email/{kind}_subject.txt", context).strip()
-        text = render_to_string(f"bookings/email/{kind}.txt", context)
-        html = render_to_string(f"bookings/email/{kind}.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=text, to=[booking.user.email]
-    )
-    message.attach_alternative(html, "text/html")
-    message.attach(
-        f"booking-{booking.pk}.ics",
-        booking_ics(booking, cancelled=kind in ("cancelled", "declined")),
-        "text/calendar",
-    )
-    return message
+def _booking_email(name: str) -> None:
+    """Declare the booking e-mail `name`: to the client, with the booking's event attached."""
+
+    @email_kind(f"bookings.{name}", template=f"bookings/email/{name}")
+    def build(items: list[Item]) -> list[Email]:
+        ids = [int(item["booking_id"]) for item in items]
+        bookings = Booking.objects.select_related("room", "room__venue", "user").in_bulk(ids)
+        emails = []
+        for item in items:
+            booking = bookings.get(int(item["booking_id"]))
+            if booking is None or booking.user is None:  # gone, or a phone client's booking
+                continue
+            zone = ZoneInfo(booking.room.venue.timezone)
+            context = {
+                "booking": booking,
+                "room": booking.room,
+                "venue": booking.room.venue,
+                "start": booking.start.astimezone(zone),
+                "end": booking.end.astimezone(zone),
+                "url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
+            }
+            ics = booking_ics(booking, cancelled=name in ("cancelled", "declined"))
+            emails.append(
+                Email(
+                    item=item,
+                    to=[booking.user.email],
+                    context=context,
+                    attachments=[Attachment(f"booking-{booking.pk}.ics", ics, "text/calendar")],
+                )
+            )
+        return emails
+
+
+for _name in KINDS:
+    _booking_email(_name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from bookings.models import Booking, Review
+from bookings.points import LotUse
 from bookings.points import programme as points_programme
 from bookings.schedule import (
     CLOSED,
@@ -175,9 +176,10 @@ class Quote:
     points_cap: int = 0
     points_usable: int = 0
     points: int = 0
+    points_balance: int = 0
     cashback_points: int = 0
     cashback_available_at: datetime | None = None
-    points_from: list[dict] = field(default_factory=list)
+    points_from: list[LotUse] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
 
     def slots_json(self) -> list[dict]:
@@ -309,30 +311,35 @@ def booking_quote(
     price = money(sum((s.price for s in slots), Decimal(0)))
     venue = room.venue
     cap = points_cap(room, slots, now=now)
-    programme = points_programme()
     signed_in = user is not None and user.is_authenticated
-    balance = programme.balance(user, now) if signed_in and cap else 0
-    usable = max(0, min(cap, balance, int(price)))
-    chosen = points_check(points, cap=cap, usable=usable, venue=venue, now=now)
-    due = money(price - chosen)
-    cashback, available_at = programme.cashback_preview(
-        user if signed_in else None, room, start, end, due, now
+    asked = points_parse(points)
+    points_quote = points_programme().quote(
+        user=user if signed_in else None,
+        room=room,
+        start=start,
+        end=end,
+        price=price,
+        cap=cap,
+        points=asked,
+        now=now,
     )
+    chosen = points_check(asked, cap=cap, usable=points_quote.usable, venue=venue, now=now)
     return Quote(
         room=room,
         start=slots[0].start,
         end=slots[-1].end,
         slots=slots,
         price=price,
-        money_due=due,
+        money_due=money(price - chosen),
         free_until=slots[0].start - timedelta(hours=venue.cancellation_free_hours),
         fee_percent=venue.cancellation_fee_percent,
         points_cap=cap,
-        points_usable=usable,
+        points_usable=points_quote.usable,
         points=chosen,
-        cashback_points=cashback,
-        cashback_available_at=available_at,
-        points_from=programme.lots_preview(user, chosen, now) if chosen else [],
+        points_balance=points_quote.balance,
+        cashback_points=points_quote.cashback,
+        cashback_available_at=points_quote.cashback_available_at,
+        points_from=list(points_quote.points_from),
     )
 
 
@@ -340,7 +347,7 @@ def _points_error(message: str) -> ApplicationError:
     return ApplicationError(message, fields={"points": [message]})
 
 
-def points_check(points: Any, *, cap: int, usable: int, venue: Venue, now: datetime) -> int:
+def points_parse(points: Any) -> int:
     """The points asked for as an int, or a 400 on `points` saying what is wrong."""
     if points is None or points == "":
         return 0
@@ -348,15 +355,20 @@ def points_check(points: Any, *, cap: int, usable: int, venue: Venue, now: datet
         raise _points_error(_("Enter a whole number of points."))
     if isinstance(points, str):
         try:
-            points = int(points.strip())
+            return int(points.strip())
         except ValueError:
             raise _points_error(_("Enter a whole number of points.")) from None
-    elif isinstance(points, float | Decimal):
+    if isinstance(points, float | Decimal):
         if points != int(points):
             raise _points_error(_("Enter a whole number of points."))
-        points = int(points)
-    elif not isinstance(points, int):
+        return int(points)
+    if not isinstance(points, int):
         raise _points_error(_("Enter a whole number of points."))
+    return points
+
+
+def points_check(points: int, *, cap: int, usable: int, venue: Venue, now: datetime) -> int:
+    """`points` if this booking can take them, or a 400 on `points` saying why not."""
     if points < 0:
         raise _points_error(_("The number of points cannot be negative."))
     if points == 0:
@@ -382,6 +394,22 @@ def points_check(points: Any, *, cap: int, usable: int, venue: Venue, now: datet
             % {"usable": usable}
         )
     return points
+
+
+def points_kept(booking: Booking, fee: Decimal | None) -> int:
+    """Points a cancellation fee keeps: the fee's share of the price, of the points paid."""
+    if not booking.price or not fee:
+        return 0
+    return int(
+        (Decimal(booking.points) * fee / booking.price).to_integral_value(rounding=ROUND_FLOOR)
+    )
+
+
+def points_back(booking: Booking, fee: Decimal) -> int:
+    """Points cancelling with `fee` gives back (a reservation is released whole)."""
+    if booking.status in (Booking.Status.HOLD, Booking.Status.REQUESTED):
+        return booking.points
+    return booking.points - points_kept(booking, fee)
 
 
 def cancellation_fee(booking: Booking, *, now: datetime) -> Decimal:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from bookings import selectors, signals
 from bookings.models import Booking, BookingEvent, Payment, Review, RoomCalendarFeed
 from bookings.payments import TestProvider, provider
 from bookings.points import programme as points_programme
+from core.after_commit import announce
 from core.errors import ApplicationError, Conflict, NotFound
 from core.services import audit_record
 from venues.models import Room, Venue
@@ -93,13 +95,8 @@ def _lock_room_time(room_id: int) -> None:
         )
 
 
-def _email_after_commit(booking: Booking, kind: str) -> None:
-    if booking.user_id is None:
-        return
-    from bookings.tasks import booking_email_send
-
-    booking_id = booking.pk
-    transaction.on_commit(lambda: booking_email_send.delay(booking_id, kind))
+def _announce(signal: Signal, booking: Booking, **fields: object) -> None:
+    announce(signal, sender=Booking, booking_id=booking.pk, **fields)
 
 
 def _lock(booking_id: int) -> Booking:
@@ -193,10 +190,9 @@ def booking_create(
                     booking=booking, provider=provider().name, amount=booking.money_due
                 )
             if status == Status.CONFIRMED:
-                signals.send_after_commit(signals.booking_confirmed, booking.pk)
-            if status != Status.HOLD:
-                kind = "confirmed" if status == Status.CONFIRMED else "requested"
-                _email_after_commit(booking, kind)
+                _announce(signals.booking_confirmed, booking)
+            elif status == Status.REQUESTED:
+                _announce(signals.booking_requested, booking)
 
     _insert(booking, write, now=now)
     return booking
@@ -352,8 +348,7 @@ def booking_cancel(
             fields=("cancellation_fee", "cancelled_at"),
             now=now,
         )
-        signals.send_after_commit(signals.booking_cancelled, booking.pk)
-        _email_after_commit(booking, "cancelled")
+        _announce(signals.booking_cancelled, booking)
     return booking
 
 
@@ -415,10 +410,7 @@ def booking_reschedule(
             before=before,
             after={"start": booking.start.isoformat(), "end": booking.end.isoformat()},
         )
-        _email_after_commit(
-            booking, "confirmed" if booking.status == Status.CONFIRMED else "requested"
-        )
-        signals.send_after_commit(signals.booking_rescheduled, booking.pk)
+        _announce(signals.booking_rescheduled, booking, status=booking.status)
     return booking
 
 
@@ -433,8 +425,7 @@ def booking_confirm(*, booking_id: int, actor: User, now: datetime | None = None
         if booking.status != Status.REQUESTED:
             raise Conflict(_("Only a request can be confirmed."), code="not_requested")
         _move(booking, Status.CONFIRMED, action="confirm", actor=actor, now=now)
-        signals.send_after_commit(signals.booking_confirmed, booking.pk)
-        _email_after_commit(booking, "confirmed")
+        _announce(signals.booking_confirmed, booking)
     return booking
 
 
@@ -454,7 +445,7 @@ def booking_decline(
             note=note,
             now=now,
         )
-        _email_after_commit(booking, "declined")
+        _announce(signals.booking_declined, booking)
     return booking
 
 
@@ -500,7 +491,7 @@ def booking_mark_no_show(*, booking_id: int, actor: User, now: datetime | None =
                 code="too_early",
             )
         _move(booking, Status.NO_SHOW, action="no_show", actor=actor, now=now)
-        signals.send_after_commit(signals.booking_no_show, booking.pk)
+        _announce(signals.booking_no_show, booking)
     return booking
 
 
@@ -580,8 +571,7 @@ def payment_webhook_receive(*, body: bytes, signature: str | None, now: datetime
                 fields=("paid_at", "hold_expires_at"),
                 now=now,
             )
-            signals.send_after_commit(signals.booking_confirmed, booking.pk)
-            _email_after_commit(booking, "confirmed")
+            _announce(signals.booking_confirmed, booking)
         elif booking.status in (Status.CONFIRMED, Status.REQUESTED):
             booking.save(update_fields=["paid_at", "updated_at"])
         else:
@@ -641,7 +631,7 @@ def requests_decline_unanswered(*, now: datetime) -> int:
             rows = _claim(Booking.objects.filter(status=Status.REQUESTED, respond_by__lte=now))
             for booking in rows:
                 _move(booking, Status.DECLINED, action="decline_timeout", actor=None, now=now)
-                _email_after_commit(booking, "declined")
+                _announce(signals.booking_declined, booking)
         done += len(rows)
         if len(rows) < BATCH:
             return done
@@ -655,7 +645,7 @@ def bookings_complete(*, now: datetime) -> int:
             for booking in rows:
                 _move(booking, Status.COMPLETED, action="complete", actor=None, now=now)
                 if booking.kind != Booking.Kind.BLOCK:
-                    signals.send_after_commit(signals.booking_completed, booking.pk)
+                    _announce(signals.booking_completed, booking)
         done += len(rows)
         if len(rows) < BATCH:
             return done
@@ -679,7 +669,7 @@ def reminders_send(*, now: datetime) -> int:
             for booking in rows:
                 booking.reminder_sent_at = now
                 booking.save(update_fields=["reminder_sent_at", "updated_at"])
-                _email_after_commit(booking, "reminder")
+                _announce(signals.booking_reminder_due, booking)
         done += len(rows)
         if len(rows) < BATCH:
             return done

@@ -1,22 +1,18 @@
-"""Events bookings tell higher apps about (loyalty listens), always sent after commit.
+"""Events of a booking's life, announced after commit (core.after_commit).
 
-Each is sent with `sender=Booking` and `booking_id=<int>`; a receiver should only enqueue a task.
+Each is sent with `sender=Booking` and `booking_id=<int>`. bookings' own receivers queue the
+client's e-mails; loyalty and referrals listen to move points. A receiver only queues tasks.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.dispatch import Signal
 
-booking_confirmed = Signal()
+booking_requested = Signal()  # a request the venue has to answer
+booking_confirmed = Signal()  # confirmed: booked at once, request accepted, or paid online
+booking_declined = Signal()  # the venue (or the timeout) declined a request
 booking_cancelled = Signal()
+booking_rescheduled = Signal()  # moved to another time, repriced
+booking_reminder_due = Signal()  # the session is within the reminder window
 booking_completed = Signal()
 booking_no_show = Signal()
-booking_rescheduled = Signal()  # moved to another time, repriced
-
-
-def send_after_commit(signal: Signal, booking_id: int) -> None:
-    """Send `signal` once the current transaction commits (at once outside a transaction)."""
-    from bookings.models import Booking
-
-    transaction.on_commit(lambda: signal.send(sender=Booking, booking_id=booking_id))

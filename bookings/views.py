@@ -224,7 +224,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             "minutes": minutes,
             "error": error,
             "points_note": points_note,
-            "balance": points_programme().balance(request.user, timezone.now()),
+            "balance": quote.points_balance if quote else 0,
             "back": back_day,
             "tzname": room.venue.timezone,
             "free_now": quote is not None and quote.free_until > timezone.now(),
@@ -329,7 +329,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
             {
                 **_booking_context(booking),
                 "fee_now": fee,
-                "points_back": points_programme().refund_preview(booking, fee),
+                "points_back": selectors.points_back(booking, fee),
             },
         )
     if request.method != "POST":

@@ -1,4 +1,4 @@
-"""App config for core: completes the job registry and hands it to Celery beat."""
+"""App config for core: loads every app's periodic jobs and e-mail kinds into their registries."""
 
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
@@ -10,12 +10,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Audit")
 
     def ready(self) -> None:
-        from config.celery import app
-        from core import jobs
-
-        autodiscover_modules("jobs")
-        # One beat entry per job; django-celery-beat copies them into its tables at start.
-        app.conf.beat_schedule = {
-            job.name: {"task": "core.run_job", "schedule": job.schedule, "args": (job.name,)}
-            for job in jobs.JOBS.values()
-        }
+        autodiscover_modules("jobs", "emails")

@@ -2,47 +2,47 @@
 
 A job is a function `(*, now: datetime) -> str` that calls one service and returns a one-line
 summary. Jobs must be idempotent: running one twice, or in two workers at once, has the effect of
-running it once. Apps declare theirs in `<app>/jobs.py`, which core loads at start-up.
+running it once. Apps declare theirs in `<app>/jobs.py`, which core loads at start-up; config's
+Celery app turns the registry into beat's schedule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from celery.schedules import crontab, schedule
 
+from core.registry import Registry
+
 JobFunction = Callable[..., str]
+Every = schedule | timedelta  # beat turns a timedelta into a schedule
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
     function: JobFunction
-    schedule: schedule
+    schedule: Every
     description: str
 
 
-JOBS: dict[str, Job] = {}
+JOBS: Registry[Job] = Registry("periodic jobs", key=lambda job: job.name)
 
 
-def register(
-    name: str, *, every: schedule, description: str
-) -> Callable[[JobFunction], JobFunction]:
+def register(name: str, *, every: Every, description: str) -> Callable[[JobFunction], JobFunction]:
     """Declare a periodic job under `name`; `every` is a Celery schedule (crontab or timedelta)."""
 
     def decorator(function: JobFunction) -> JobFunction:
-        if name in JOBS:
-            raise ValueError(f"Job {name!r} is registered twice")
-        JOBS[name] = Job(name=name, function=function, schedule=every, description=description)
+        JOBS.register(Job(name=name, function=function, schedule=every, description=description))
         return function
 
     return decorator
 
 
 def run(name: str, *, now: datetime) -> str:
-    return JOBS[name].function(now=now)
+    return JOBS.get(name).function(now=now)
 
 
 __all__ = ["JOBS", "Job", "crontab", "register", "run"]

@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty import selectors, services
-from venues.models import Room
-from venues.selectors import EDITORS, venue_for_member
+from venues.models import EDITORS, Room
+from venues.selectors import venue_for_member
 from venues.weekdays import weekdays_api_field
 
 

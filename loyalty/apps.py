@@ -1,4 +1,4 @@
-"""The loyalty app: the points ledger, and the points programme bookings use."""
+"""The loyalty app: the points ledger, and the points programme bookings uses."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -9,18 +9,19 @@ class LoyaltyConfig(AppConfig):
     verbose_name = _("Loyalty")
 
     def ready(self) -> None:
-        from bookings.points import register
+        # Registries of the apps below are filled here, once every model is loaded.
+        from bookings.points import PROGRAMME
         from loyalty import receivers
         from loyalty.catalogue import visitor_cashback_percent
         from loyalty.programme import LedgerProgramme
-        from venues.catalogue import register_cashback
-        from venues.dashboard import register_venue_nav
-        from venues.selectors import EDITORS
+        from venues.extensions import CASHBACK, EDITORS, VENUE_NAV, nav_item
 
-        register(LedgerProgramme())
-        register_cashback(visitor_cashback_percent)
+        PROGRAMME.register(LedgerProgramme())
+        CASHBACK.register(visitor_cashback_percent)
         receivers.connect()
-        register_venue_nav(
-            _("Cashback campaigns"), "loyalty:dashboard-campaigns", order=60, roles=EDITORS
+        VENUE_NAV.register(
+            nav_item(
+                _("Cashback campaigns"), "loyalty:dashboard-campaigns", order=60, roles=EDITORS
+            )
         )
-        register_venue_nav(_("Economics"), "loyalty:dashboard-economics", order=70)
+        VENUE_NAV.register(nav_item(_("Economics"), "loyalty:dashboard-economics", order=70))

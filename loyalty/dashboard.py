@@ -1,5 +1,5 @@
 """Partner pages of loyalty: a venue's cashback campaigns (owners and managers) and its
-economics. Venues are resolved by venues.dashboard (another organisation's member gets 404)."""
+economics. Venues are resolved by venues.partner (another organisation's member gets 404)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,8 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 from loyalty import selectors, services
 from loyalty.models import Campaign
-from venues.dashboard import venue_page
-from venues.models import Room, Venue
-from venues.selectors import EDITORS
+from venues.models import EDITORS, Room, Venue
+from venues.partner import venue_page
 from venues.weekdays import weekdays_form_field
 
 

@@ -9,17 +9,21 @@ new reservation after a reschedule of a request), `capture:…` / `release:…` 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.models import User
 from bookings.models import Booking
+from bookings.points import BookingPoints, PointsQuote
+from bookings.selectors import points_kept
 from core.errors import ApplicationError, Conflict
 from loyalty import selectors, services
-from loyalty.models import LedgerTransaction, Lot
+from loyalty.models import LedgerTransaction
+from venues.models import Room
 
 Status = Booking.Status
 Kind = LedgerTransaction.Kind
@@ -42,52 +46,42 @@ def _payment(booking: Booking) -> LedgerTransaction | None:
     )
 
 
-def _kept(booking: Booking, fee: Decimal | None) -> int:
-    """Points a cancellation fee keeps: the fee's share of the price, of the points paid."""
-    if not booking.price or not fee:
-        return 0
-    return int(
-        (Decimal(booking.points) * fee / booking.price).to_integral_value(rounding=ROUND_FLOOR)
-    )
-
-
 def _not_enough(error: Conflict) -> ApplicationError:
     message = _("You do not have that many points any more.")
     return ApplicationError(message, fields={"points": [message]}, code="not_enough_points")
 
 
+@dataclass(frozen=True)
 class LedgerProgramme:
     """Points of the platform-wide ledger."""
 
-    def balance(self, user: Any, now: datetime) -> int:
-        return selectors.points_summary(user=user, now=now).balance
-
-    def lots_preview(self, user: Any, points: int, now: datetime) -> list[dict]:
-        lots = Lot.objects.filter(
-            wallet__user=user,
-            wallet__kind="wallet",
-            remaining__gt=0,
-            expires_at__gt=now,
-            expired_at__isnull=True,
-        ).order_by("expires_at", "id")
-        used: list[dict] = []
-        left = points
-        for lot in lots.only("remaining", "expires_at"):
-            if left <= 0:
-                break
-            take = min(lot.remaining, left)
-            if used and used[-1]["expires_at"] == lot.expires_at:
-                used[-1]["points"] += take
-            else:
-                used.append({"expires_at": lot.expires_at, "points": take})
-            left -= take
-        return used
-
-    def cashback_preview(self, user, room, start, end, money, now):
+    def quote(
+        self,
+        *,
+        user: User | None,
+        room: Room,
+        start: datetime,
+        end: datetime,
+        price: Decimal,
+        cap: int,
+        points: int,
+        now: datetime,
+    ) -> PointsQuote:
+        balance = selectors.points_spendable(user=user, now=now) if user else 0
+        usable = max(0, min(cap, balance, int(price)))
+        used = min(max(points, 0), usable)
         plan = selectors.cashback_plan(
-            user=user, room=room, start=start, end=end, money=money, now=now
+            user=user, room=room, start=start, end=end, money=price - used, now=now
         )
-        return plan.points, plan.available_at
+        return PointsQuote(
+            balance=balance,
+            usable=usable,
+            cashback=plan.points,
+            cashback_available_at=plan.available_at,
+            points_from=tuple(selectors.lots_to_use(user=user, points=used, now=now))
+            if user and used
+            else (),
+        )
 
     def _reserve(self, booking: Booking, now: datetime, key: str) -> None:
         try:
@@ -151,7 +145,9 @@ class LedgerProgramme:
             return
         if before_status == Status.CONFIRMED and after == Status.CANCELLED:
             refundable = services.points_refundable(spend_key=payment.idempotency_key)
-            amount = min(refundable, booking.points - _kept(booking, booking.cancellation_fee))
+            amount = min(
+                refundable, booking.points - points_kept(booking, booking.cancellation_fee)
+            )
             if amount > 0:
                 services.points_refund(
                     spend_key=payment.idempotency_key,
@@ -163,14 +159,7 @@ class LedgerProgramme:
                 )
         # NO_SHOW, COMPLETED: the points stay spent.
 
-    def refund_preview(self, booking: Booking, fee: Decimal) -> int:
-        if not booking.points:
-            return 0
-        if booking.status in HELD:
-            return booking.points  # a reservation is released whole
-        return booking.points - _kept(booking, fee)
-
-    def booking_points(self, booking_ids: list[int]) -> dict[int, Any]:
+    def booking_points(self, booking_ids: list[int]) -> dict[int, BookingPoints]:
         return selectors.booking_points(booking_ids=booking_ids)
 
     def reschedule(self, booking: Booking, old_points: int, now: datetime) -> None:

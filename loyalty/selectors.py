@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings.points import BookingPoints, LotUse
 from core.periods import period_matches
 from loyalty.models import Account, Campaign, ClientTier, LedgerTransaction, Lot, Tier
 
@@ -56,6 +57,38 @@ def points_summary(*, user, now: datetime) -> PointsSummary:
     )
 
 
+def _live_lots(user, now: datetime) -> QuerySet[Lot]:
+    """The client's spendable lots (not yet expired, even if the expiry job has not run)."""
+    return Lot.objects.filter(
+        wallet__user=user,
+        wallet__kind=Account.Kind.WALLET,
+        remaining__gt=0,
+        expires_at__gt=now,
+        expired_at__isnull=True,
+    )
+
+
+def points_spendable(*, user, now: datetime) -> int:
+    """What the client can spend now, in one query."""
+    return _live_lots(user, now).aggregate(total=Sum("remaining"))["total"] or 0
+
+
+def lots_to_use(*, user, points: int, now: datetime) -> list[LotUse]:
+    """Which points paying `points` would use: soonest expiry first, by expiry date."""
+    used: list[LotUse] = []
+    left = points
+    for lot in _live_lots(user, now).order_by("expires_at", "id").only("remaining", "expires_at"):
+        if left <= 0:
+            break
+        take = min(lot.remaining, left)
+        if used and used[-1].expires_at == lot.expires_at:
+            used[-1] = LotUse(expires_at=lot.expires_at, points=used[-1].points + take)
+        else:
+            used.append(LotUse(expires_at=lot.expires_at, points=take))
+        left -= take
+    return used
+
+
 def points_wallet_balance(*, user) -> int:
     """The cached balance: one indexed row (what the benchmark measures)."""
     return (
@@ -85,12 +118,6 @@ def points_history(*, user) -> QuerySet[LedgerTransaction]:
         )
         .order_by("-created_at", "-id")
     )
-
-
-@dataclass
-class BookingPoints:
-    returned: int = 0  # points given back when the booking was cancelled (or its hold ended)
-    cashback: int = 0  # cashback credited for the booking (pending or available), if not cancelled
 
 
 def booking_points(*, booking_ids: list[int]) -> dict[int, BookingPoints]:

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from core.after_commit import announce
 from core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from core.services import audit_record
 from loyalty.models import Account, Allocation, LedgerTransaction, Lot, Posting
@@ -1151,53 +1152,31 @@ def points_expire(*, now: datetime, batch_size: int = 1000, passes: int = 3) -> 
 REMINDER_AHEAD = timedelta(days=7)
 
 
-def expiry_reminders_send(*, now: datetime) -> int:
-    """E-mail each client whose points expire within 7 days: once per client per expiry date.
+def expiry_reminders_send(*, now: datetime, batch_size: int = 1000) -> int:
+    """Remind each client whose points expire within 7 days: once per client per expiry date.
 
-    The reminder row is claimed (unique per client and date) in the same transaction that
-    schedules the e-mail after commit, so a second run or a second worker sends nothing more.
+    Each reminder row is claimed (unique per client and date) in the transaction that announces
+    it, so a second run or a second worker reminds nobody again; the e-mails follow the commit.
     """
-    from django.contrib.auth import get_user_model
-
+    from loyalty import signals
     from loyalty.models import ExpiryReminder
     from loyalty.selectors import expiring_by_client
 
-    user_model = get_user_model()
+    due = expiring_by_client(start=now, end=now + REMINDER_AHEAD)
     sent = 0
-    for user_id, day, points in expiring_by_client(start=now, end=now + REMINDER_AHEAD):
+    for first in range(0, len(due), batch_size):
         with transaction.atomic():
-            _reminder, created = ExpiryReminder.objects.get_or_create(
-                user_id=user_id, expires_on=day, defaults={"points": points, "created_at": now}
-            )
-            if not created:
-                continue
-            user = user_model.objects.get(pk=user_id)
-            transaction.on_commit(
-                lambda user=user, day=day, points=points: _send_expiry_reminder(
-                    user=user, day=day, points=points
+            claimed = []
+            for user_id, day, points in due[first : first + batch_size]:
+                _reminder, created = ExpiryReminder.objects.get_or_create(
+                    user_id=user_id, expires_on=day, defaults={"points": points, "created_at": now}
                 )
-            )
-            sent += 1
+                if created:
+                    claimed.append({"user_id": user_id, "day": day.isoformat(), "points": points})
+            if claimed:
+                announce(signals.points_expiring, sender=ExpiryReminder, reminders=claimed)
+        sent += len(claimed)
     return sent
-
-
-def _send_expiry_reminder(*, user: Any, day: Any, points: int) -> None:
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "day": day,
-            "points": points,
-            "site_url": settings.SITE_URL,
-        }
-        subject = render_to_string("loyalty/email/expiry_reminder_subject.txt", context).strip()
-        body = render_to_string("loyalty/email/expiry_reminder.txt", context)
-        html = render_to_string("loyalty/email/expiry_reminder.html", context)
-    send_mail(subject, body, None, [user.email], html_message=html)
 
 
 # --- earning: cashback of bookings -----------------------------------------------------------
@@ -1838,6 +1817,7 @@ def holiday_grants_run(*, now: datetime, batch_size: int = 2000) -> int:
     and the clients of the batch are e-mailed after it commits. Keys `holiday:<grant>:user:<id>`
     make a second run (or a second worker, which waits on the wallet locks) post nothing.
     """
+    from loyalty import signals
     from loyalty.models import HolidayGrant
 
     today = timezone.localtime(now).date()
@@ -1856,8 +1836,11 @@ def holiday_grants_run(*, now: datetime, batch_size: int = 2000) -> int:
             with transaction.atomic():
                 made = _holiday_batch(grant, ids, now=now)
                 if made:
-                    transaction.on_commit(
-                        lambda grant_id=grant.pk, users=made: _holiday_emails(grant_id, users)
+                    announce(
+                        signals.holiday_gifts_granted,
+                        sender=HolidayGrant,
+                        grant_id=grant.pk,
+                        user_ids=made,
                     )
             count += len(made)
             last = ids[-1]
@@ -1869,48 +1852,3 @@ def holiday_grants_run(*, now: datetime, batch_size: int = 2000) -> int:
             )
         granted += count
     return granted
-
-
-def _holiday_emails(grant_id: int, user_ids: list[int]) -> None:
-    from loyalty import tasks
-
-    tasks.holiday_grant_emails.delay(grant_id, user_ids)
-
-
-def holiday_grant_emails_send(*, grant_id: int, user_ids: list[int]) -> int:
-    """E-mail the clients of a holiday grant (one connection for the whole batch)."""
-    from django.contrib.auth import get_user_model
-    from django.core.mail import EmailMessage, get_connection
-    from django.utils import translation
-
-    from loyalty.models import HolidayGrant
-
-    grant = HolidayGrant.objects.filter(pk=grant_id).first()
-    if grant is None:
-        return 0
-    users = get_user_model().objects.filter(pk__in=user_ids).only("email", "name")
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = ngettext(
-            "A holiday gift: %(points)s point",
-            "A holiday gift: %(points)s points",
-            grant.amount,
-        ) % {"points": grant.amount}
-        body = "\n\n".join(
-            part
-            for part in (
-                grant.message,
-                _(
-                    "We have added %(points)s points to your account; they are valid for "
-                    "%(days)s days. Your points: %(url)s"
-                )
-                % {
-                    "points": grant.amount,
-                    "days": grant.lifetime_days,
-                    "url": f"{settings.SITE_URL}/me/points/",
-                },
-            )
-            if part
-        )
-    messages = [EmailMessage(str(subject), body, None, [user.email]) for user in users]
-    with get_connection() as connection_:
-        return connection_.send_messages(messages) or 0

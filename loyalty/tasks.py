@@ -6,6 +6,8 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from accounts.models import User
+from bookings.models import Booking
 from loyalty import services
 
 RETRY = {
@@ -31,10 +33,9 @@ def cashback_replan(booking_id: int) -> None:
     services.cashback_replan(booking_id=booking_id, now=timezone.now())
 
 
-@shared_task(name="loyalty.booking_completed", **RETRY)
-def booking_completed(booking_id: int) -> None:
-    from bookings.models import Booking
-
+@shared_task(name="loyalty.tier_upgrade", **RETRY)
+def tier_upgrade(booking_id: int) -> None:
+    """A completed booking may lift its client to a higher tier at once."""
     booking = Booking.objects.select_related("user").filter(pk=booking_id).first()
     if booking is not None and booking.user is not None:
         # A booking completes after its end, so the tier counts it even when the completion job
@@ -44,22 +45,13 @@ def booking_completed(booking_id: int) -> None:
 
 @shared_task(name="loyalty.welcome_bonus", **RETRY)
 def welcome_bonus(user_id: int) -> None:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user = User.objects.filter(pk=user_id).first()
     if user is not None:
         services.welcome_bonus_grant(user=user, now=timezone.now())
 
 
 @shared_task(name="loyalty.profile_bonus", **RETRY)
 def profile_bonus(user_id: int) -> None:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(pk=user_id).first()
+    user = User.objects.filter(pk=user_id).first()
     if user is not None:
         services.profile_bonus_grant(user=user, now=timezone.now())
-
-
-@shared_task(name="loyalty.holiday_grant_emails", **RETRY)
-def holiday_grant_emails(grant_id: int, user_ids: list[int]) -> None:
-    services.holiday_grant_emails_send(grant_id=grant_id, user_ids=user_ids)

@@ -1,3 +1,5 @@
+"""The referrals app: invite a friend, both earn points when the friend really books."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,4 +9,6 @@ class ReferralsConfig(AppConfig):
     verbose_name = _("Referrals")
 
     def ready(self) -> None:
-        from referrals import receivers  # noqa: F401 - connects the receivers
+        from referrals import receivers
+
+        receivers.connect()

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from bookings.models import Booking
+from core.after_commit import announce
 from core.errors import ApplicationError
 from core.services import audit_record
 from loyalty import services as loyalty_services
 from loyalty.models import LedgerTransaction
-from referrals import tasks
+from referrals import signals
 from referrals.models import InviteCode, Referral
 
 # No 0/O or 1/I: codes are read aloud and typed by hand.
@@ -213,8 +214,7 @@ def _reward(referral: Referral, *, now: datetime) -> str:
     referral.save(
         update_fields=["status", "rewarded_at", "inviter_points", "invitee_points", "reason"]
     )
-    referral_id = referral.pk
-    transaction.on_commit(lambda: tasks.inviter_reward_email.delay(referral_id))
+    announce(signals.referral_rewarded, sender=Referral, referral_id=referral.pk)
     return "rewarded"
 
 

@@ -13,7 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from venues import catalogue, selectors
+from venues import selectors
+from venues.extensions import cashback_percent
 from venues.forms import NUMBER, WHOLE_NUMBER
 from venues.models import CAPACITY_VALIDATORS, City, Room
 
@@ -117,7 +118,7 @@ class RoomOut(serializers.Serializer):
 
     @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True))
     def get_cashback_percent(self, room) -> str | None:
-        percent = catalogue.cashback_percent(self.context.get("request"), room.venue)
+        percent = cashback_percent(self.context.get("request"), room.venue)
         return None if percent is None else str(percent.quantize(Decimal("0.01")))
 
     photos = PhotoOut(many=True, source="photo_list")

@@ -23,6 +23,8 @@ from venues import selectors, services
 from venues.forms import NUMBER, WHOLE_NUMBER
 from venues.models import (
     CAPACITY_VALIDATORS,
+    EDITORS,
+    EVERYONE,
     PRICE_POSITIVE_MESSAGE,
     City,
     Membership,
@@ -32,7 +34,6 @@ from venues.models import (
     Venue,
 )
 
-EDITORS = selectors.EDITORS
 OWNERS = (Membership.Role.OWNER,)
 TIME = {"format": "%H:%M"}
 
@@ -261,13 +262,13 @@ class PartnerPriceOut(PartnerPriceIn):
 class PartnerView(APIView):
     permission_classes = [IsAuthenticated]
 
-    def venue(self, venue_id: int, roles=selectors.EVERYONE) -> Venue:
+    def venue(self, venue_id: int, roles=EVERYONE) -> Venue:
         return selectors.venue_for_member(user=self.request.user, venue_id=venue_id, roles=roles)
 
-    def room(self, room_id: int, roles=selectors.EVERYONE) -> Room:
+    def room(self, room_id: int, roles=EVERYONE) -> Room:
         return selectors.room_for_member(user=self.request.user, room_id=room_id, roles=roles)
 
-    def organisation(self, organisation_id: int, roles=selectors.EVERYONE):
+    def organisation(self, organisation_id: int, roles=EVERYONE):
         return selectors.organisation_for_member(
             user=self.request.user, organisation_id=organisation_id, roles=roles
         )
@@ -588,7 +589,7 @@ class PriceListView(PartnerView):
 class PriceDetailView(PartnerView):
     """A price band: read, change (PATCH) or delete (owners and managers)."""
 
-    def _price(self, price_id: int, roles=selectors.EVERYONE) -> Price:
+    def _price(self, price_id: int, roles=EVERYONE) -> Price:
         return selectors.price_for_member(user=self.request.user, price_id=price_id, roles=roles)
 
     @extend_schema(responses=PartnerPriceOut)

@@ -12,10 +12,8 @@ from rest_framework.response import Response
 from core.errors import ApplicationError
 from venues import selectors, services
 from venues.api_partner import TIME, PartnerView, _valid
-from venues.models import Room, Venue
+from venues.models import EDITORS, Room, Venue
 from venues.weekdays import weekdays_api_field
-
-EDITORS = selectors.EDITORS
 
 
 class PartnerVenueLoyaltyIO(serializers.Serializer):

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from venues import catalogue, services
+from venues import services
+from venues.extensions import SEARCH
 from venues.models import (
     CAPACITY_MAX,
     CAPACITY_MIN,
@@ -256,12 +257,12 @@ class SearchForm(forms.Form):
     def __init__(self, *args, cities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = [("", _("Any city"))] + [(c.slug, c.name) for c in cities]
-        for extension in catalogue.EXTENSIONS:
+        for extension in SEARCH:
             self.fields.update(extension.fields())
 
     def clean(self):
         data = super().clean()
-        for extension in catalogue.EXTENSIONS:
+        for extension in SEARCH:
             values = self._extension_values(extension)
             if values:
                 try:
@@ -290,5 +291,5 @@ class SearchForm(forms.Form):
             ordering=data.get("ordering") or "price",
             extensions={}
             if self.non_field_errors()
-            else {ext.name: self._extension_values(ext) for ext in catalogue.EXTENSIONS},
+            else {ext.name: self._extension_values(ext) for ext in SEARCH},
         )

@@ -99,6 +99,11 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation} ({self.role})"
 
 
+# Who may change what: administrators see everything but change only day-to-day bookings.
+EDITORS = (Membership.Role.OWNER, Membership.Role.MANAGER)
+EVERYONE = (Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.ADMINISTRATOR)
+
+
 class City(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)

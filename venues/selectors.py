@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound, PermissionDenied
-from venues import catalogue
+from venues.extensions import SEARCH
 from venues.models import (
+    EVERYONE,
     SCHEDULE_FRESH_DAYS,
     City,
     Holiday,
@@ -36,9 +37,6 @@ from venues.models import (
 )
 
 Role = Membership.Role
-# Who may change what: administrators see everything but change only day-to-day bookings.
-EDITORS = (Role.OWNER, Role.MANAGER)
-EVERYONE = (Role.OWNER, Role.MANAGER, Role.ADMINISTRATOR)
 
 
 def organisations_for_user(user: User) -> QuerySet[Organisation]:
@@ -127,7 +125,7 @@ class CatalogueFilters:
     max_price: Decimal | None = None  # the "from" price per hour is at most this
     accepts_points: bool = False  # only venues where points can be spent now
     ordering: str = "price"
-    # Values of the search extensions' fields, by extension name (venues/catalogue.py).
+    # Values of the search extensions' fields, by extension name (venues/extensions.py).
     extensions: dict = field(default_factory=dict)
 
 
@@ -162,7 +160,7 @@ def room_search(filters: CatalogueFilters) -> QuerySet[Room]:
         )
     if filters.max_price is not None:
         rooms = rooms.filter(price_from__lte=filters.max_price)
-    for extension in catalogue.EXTENSIONS:
+    for extension in SEARCH:
         values = filters.extensions.get(extension.name)
         if values:
             rooms = extension.apply(rooms, values)

@@ -14,23 +14,22 @@ import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Min, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
+from core.after_commit import announce
 from core.errors import ApplicationError, Conflict, NotFound
 from core.services import audit_record
+from venues import signals
 from venues.models import (
     BOOST_PERCENT_MESSAGE,
     POINTS_PERCENT_MESSAGE,
@@ -168,26 +167,6 @@ def organisation_create(*, user: User, name: str) -> Organisation:
     return organisation
 
 
-def _send_invitation(invitation_id: int) -> None:
-    invitation = Invitation.objects.select_related("organisation").get(pk=invitation_id)
-    link = settings.SITE_URL + reverse("dashboard:invitation", args=[invitation.token])
-    send_mail(
-        _("Invitation to %(organisation)s on Bronka")
-        % {"organisation": invitation.organisation.name},
-        _(
-            "You are invited to join %(organisation)s on Bronka as %(role)s.\n\n"
-            "Accept the invitation here (log in or sign up with this e-mail first):\n%(link)s\n"
-        )
-        % {
-            "organisation": invitation.organisation.name,
-            "role": invitation.get_role_display(),
-            "link": link,
-        },
-        None,
-        [invitation.email],
-    )
-
-
 @transaction.atomic
 def invitation_create(
     *, actor: User, organisation: Organisation, email: str, role: str
@@ -219,7 +198,7 @@ def invitation_create(
         obj=invitation,
         after={"email": email, "role": role},
     )
-    transaction.on_commit(lambda: _send_invitation(invitation.pk))
+    announce(signals.invitation_created, sender=Invitation, invitation_id=invitation.pk)
     return invitation
 
 
@@ -890,40 +869,6 @@ def points_rule_delete(*, actor: User, rule: PointsRule) -> None:
 # --- schedule freshness (DESIGN §3: stale schedules lose points) ----------------------------
 
 
-def _send_schedule_email(venue_id: int, *, days: int, stopped: bool) -> None:
-    """Tell the owners the schedule was last confirmed `days` ago: a reminder (points stop in
-    SCHEDULE_FRESH_DAYS) or, `stopped`, that points are paused until it is confirmed."""
-    venue = Venue.objects.get(pk=venue_id)
-    owners = list(
-        Membership.objects.filter(organisation_id=venue.organisation_id, role=Role.OWNER)
-        .select_related("user")
-        .values_list("user__email", flat=True)
-    )
-    if not owners:
-        return
-    values = {
-        "venue": venue.name,
-        "days": days,
-        "left": max(SCHEDULE_FRESH_DAYS - days, 1),
-        "link": settings.SITE_URL + reverse("dashboard:venue", args=[venue.pk]),
-    }
-    if stopped:
-        subject = _("Points are paused at %(venue)s") % values
-        body = _(
-            "The schedule of %(venue)s was last confirmed %(days)s days ago, so clients cannot "
-            "pay there with points any more. Confirm the schedule and points come back on at "
-            "once.\n\nConfirm it here:\n%(link)s\n"
-        )
-    else:
-        subject = _("Confirm the schedule of %(venue)s") % values
-        body = _(
-            "The schedule of %(venue)s was last confirmed %(days)s days ago. Unless it is "
-            "confirmed within %(left)s days, clients will not be able to pay there with "
-            "points.\n\nConfirm it here:\n%(link)s\n"
-        )
-    send_mail(subject, body % values, None, owners)
-
-
 def _days_since(venue: Venue, now: datetime.datetime) -> int:
     if venue.schedule_confirmed_at is None:
         return SCHEDULE_FRESH_DAYS
@@ -960,8 +905,12 @@ def schedule_freshness_check(*, now: datetime.datetime, batch_size: int = 500) -
                 },
             )
             switched_off += 1
-            days = _days_since(venue, now)
-            transaction.on_commit(partial(_send_schedule_email, venue.pk, days=days, stopped=True))
+            announce(
+                signals.points_paused,
+                sender=Venue,
+                venue_id=venue.pk,
+                days=_days_since(venue, now),
+            )
         due = list(
             Venue.objects.select_for_update(skip_locked=True)
             .filter(
@@ -975,7 +924,11 @@ def schedule_freshness_check(*, now: datetime.datetime, batch_size: int = 500) -
         for venue in due:
             venue.schedule_reminder_for = venue.schedule_confirmed_at
             venue.save(update_fields=["schedule_reminder_for"])
-            days = _days_since(venue, now)
-            transaction.on_commit(partial(_send_schedule_email, venue.pk, days=days, stopped=False))
+            announce(
+                signals.schedule_reminder_due,
+                sender=Venue,
+                venue_id=venue.pk,
+                days=_days_since(venue, now),
+            )
             reminded += 1
     return reminded, switched_off

@@ -1,7 +1,7 @@
 """Pages of the partner dashboard (/dashboard/): organisations, team, venues, rooms, hours, prices.
 
 Every page that touches an organisation's objects goes through `venue_page` / `organisation_page`
-(venues/dashboard.py), so another organisation's member gets 404 and a too-weak role 403.
+(venues/partner.py), so another organisation's member gets 404 and a too-weak role 403.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError, NotFound
 from venues import selectors, services
-from venues.dashboard import organisation_page, venue_page
 from venues.forms import (
     InvitationForm,
     MembershipRoleForm,
@@ -32,9 +31,9 @@ from venues.forms import (
     VenueForm,
     WeeklyHoursForm,
 )
-from venues.models import Invitation, Membership, Organisation, Price, Room, Venue
+from venues.models import EDITORS, Invitation, Membership, Organisation, Price, Room, Venue
+from venues.partner import organisation_page, venue_page
 
-EDITORS = selectors.EDITORS
 OWNERS = (Membership.Role.OWNER,)
 
 

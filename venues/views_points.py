@@ -12,13 +12,12 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from venues import selectors, services
-from venues.dashboard import venue_page
 from venues.forms import DATE_INPUT, TIME_INPUT, WHOLE_NUMBER
-from venues.models import Room, Venue
+from venues.models import EDITORS, Room, Venue
+from venues.partner import venue_page
 from venues.views_dashboard import _form_error, _render
 from venues.weekdays import weekdays_form_field
 
-EDITORS = selectors.EDITORS
 PERCENT = {"min_value": 0, "max_value": 100, "error_messages": {"invalid": WHOLE_NUMBER}}
 
 

@@ -6,10 +6,16 @@ import pytest
 from icalendar import Calendar
 
 from bookings import services
-from bookings.emails import KINDS, booking_message
+from bookings.emails import KINDS
+from core.emails import EMAILS, messages
 from tests.bookings.conftest import NOW, at
 
 pytestmark = pytest.mark.django_db
+
+
+def booking_message(booking, kind):
+    [(_item, message)] = messages(EMAILS.get(f"bookings.{kind}"), [{"booking_id": booking.pk}])
+    return message
 
 
 @pytest.mark.parametrize("kind", KINDS)

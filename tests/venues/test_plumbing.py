@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views import View
 
 from venues import selectors
-from venues.dashboard import VenuePageMixin
 from venues.models import Holiday
+from venues.partner import VenuePageMixin
 
 pytestmark = pytest.mark.django_db
 

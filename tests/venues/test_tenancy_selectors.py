@@ -4,6 +4,7 @@ import pytest
 
 from core.errors import NotFound, PermissionDenied
 from venues import selectors
+from venues.models import EDITORS
 
 
 @pytest.mark.django_db
@@ -26,8 +27,6 @@ def test_members_reach_their_venue_and_room_outsiders_get_not_found(
 def test_administrators_see_but_cannot_edit(room_a, administrator_a):
     assert selectors.venue_for_member(user=administrator_a, venue_id=room_a.venue_id)
     with pytest.raises(PermissionDenied):
-        selectors.venue_for_member(
-            user=administrator_a, venue_id=room_a.venue_id, roles=selectors.EDITORS
-        )
+        selectors.venue_for_member(user=administrator_a, venue_id=room_a.venue_id, roles=EDITORS)
     with pytest.raises(PermissionDenied):
-        selectors.room_for_member(user=administrator_a, room_id=room_a.pk, roles=selectors.EDITORS)
+        selectors.room_for_member(user=administrator_a, room_id=room_a.pk, roles=EDITORS)

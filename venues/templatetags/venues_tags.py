@@ -15,8 +15,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from venues import catalogue, selectors
-from venues.dashboard import venue_nav
+from venues import selectors
+from venues.extensions import cashback_percent as visitor_cashback_percent
+from venues.extensions import venue_nav
 from venues.weekdays import weekdays_label
 
 register = template.Library()
@@ -133,4 +134,4 @@ def cancellation_policy(venue) -> str:
 @register.simple_tag(takes_context=True)
 def cashback_percent(context, venue) -> Decimal | None:
     """The cashback % this visitor earns at `venue` before campaigns (room cards and pages)."""
-    return catalogue.cashback_percent(context.get("request"), venue)
+    return visitor_cashback_percent(context.get("request"), venue)

@@ -23,11 +23,12 @@ class Command(BaseCommand):
         self, *args, name: str | None = None, list: bool = False, now: str | None = None, **options
     ) -> None:
         if list or not name:
-            for job in sorted(jobs.JOBS.values(), key=lambda j: j.name):
+            for job in sorted(jobs.JOBS, key=lambda j: j.name):
                 self.stdout.write(f"{job.name:32} {job.schedule}  {job.description}")
             return
         if name not in jobs.JOBS:
-            raise CommandError(f"Unknown job {name!r}. Known jobs: {', '.join(sorted(jobs.JOBS))}")
+            known = ", ".join(sorted(job.name for job in jobs.JOBS))
+            raise CommandError(f"Unknown job {name!r}. Known jobs: {known}")
         moment = timezone.now()
         if now:
             try:

@@ -1,18 +1,18 @@
-"""Building blocks of the partner dashboard that other apps reuse to add their own pages.
+"""Building blocks of the partner dashboard's pages, which other apps reuse for their own.
 
 - `venue_page(roles=..., write_roles=...)`: a decorator for a view taking `venue_id`; it resolves
   the venue through the tenancy selectors (foreign venue → 404, weak role → 403) and calls the
   view as `view(request, venue, **other_kwargs)`, with `request.venue` and `request.partner_role`.
 - `organisation_page(...)`: the same for views taking `organisation_id`.
 - `VenuePageMixin`: the class-based equivalent (`self.venue`).
-- `register_venue_nav(...)`: add an item to the per-venue side navigation of
-  templates/dashboard/base.html (bookings adds its calendar here from its AppConfig.ready).
+
+A page other apps add is linked from every venue's side navigation through
+`venues.extensions.VENUE_NAV`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -20,43 +20,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from core.errors import NotFound, PermissionDenied
 from venues import selectors
-from venues.models import Organisation, Venue
+from venues.models import EVERYONE, Organisation, Venue
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str | Promise
-    url_name: str  # reversed with venue_id=<the venue>
-    order: int = 100
-    roles: tuple[str, ...] = tuple(selectors.EVERYONE)
-
-
-VENUE_NAV: list[NavItem] = []
-
-
-def register_venue_nav(
-    label: str | Promise,
-    url_name: str,
-    *,
-    order: int = 100,
-    roles: Iterable[str] = selectors.EVERYONE,
-) -> None:
-    """Add a link to every venue's side navigation (idempotent per url_name)."""
-    if any(item.url_name == url_name for item in VENUE_NAV):
-        return
-    VENUE_NAV.append(NavItem(label=label, url_name=url_name, order=order, roles=tuple(roles)))
-    VENUE_NAV.sort(key=lambda item: item.order)
-
-
-def venue_nav(role: str | None) -> list[NavItem]:
-    return [item for item in VENUE_NAV if role in item.roles]
 
 
 def _roles_for(request: HttpRequest, roles: Iterable[str], write_roles: Iterable[str] | None):
@@ -105,7 +74,7 @@ def resolve_organisation(
 
 
 def venue_page(
-    *, roles: Iterable[str] = selectors.EVERYONE, write_roles: Iterable[str] | None = None
+    *, roles: Iterable[str] = EVERYONE, write_roles: Iterable[str] | None = None
 ) -> Callable:
     """A dashboard view scoped to `venue_id`: members with `roles` may read, `write_roles` write."""
 
@@ -122,7 +91,7 @@ def venue_page(
 
 
 def organisation_page(
-    *, roles: Iterable[str] = selectors.EVERYONE, write_roles: Iterable[str] | None = None
+    *, roles: Iterable[str] = EVERYONE, write_roles: Iterable[str] | None = None
 ) -> Callable:
     """A dashboard view scoped to `organisation_id` (see `venue_page`)."""
 
@@ -141,7 +110,7 @@ def organisation_page(
 class VenuePageMixin(LoginRequiredMixin):
     """Class-based views scoped to `venue_id`: sets `self.venue` before dispatching."""
 
-    roles: Iterable[str] = selectors.EVERYONE
+    roles: Iterable[str] = EVERYONE
     write_roles: Iterable[str] | None = None
     venue: Venue
 
@@ -155,13 +124,3 @@ class VenuePageMixin(LoginRequiredMixin):
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         context["venue"] = self.venue
         return context
-
-
-# The venue pages of this app; other apps add theirs with register_venue_nav.
-register_venue_nav(_("Overview"), "dashboard:venue", order=10)
-register_venue_nav(_("Rooms and prices"), "dashboard:rooms", order=20)
-register_venue_nav(_("Opening hours"), "dashboard:hours", order=30, roles=selectors.EDITORS)
-register_venue_nav(_("Exceptions"), "dashboard:exceptions", order=40, roles=selectors.EDITORS)
-register_venue_nav(_("Photos"), "dashboard:photos", order=50, roles=selectors.EDITORS)
-register_venue_nav(_("Venue details"), "dashboard:venue-edit", order=60, roles=selectors.EDITORS)
-register_venue_nav(_("Points and cashback"), "dashboard:points", order=55)

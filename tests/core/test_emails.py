@@ -1,0 +1,98 @@
+"""The one e-mail path: a kind renders three templates; a failed send is retried alone."""
+
+from __future__ import annotations
+
+import smtplib
+
+import pytest
+from celery.exceptions import MaxRetriesExceededError
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend
+
+from core.emails import EMAILS, email_send, email_send_on_commit
+from tests.factories import BookingFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class FlakyBackend(EmailBackend):
+    """The test mailbox, except that it refuses mail to some addresses a number of times."""
+
+    refusals: dict[str, int] = {}
+
+    def send_messages(self, messages):
+        for message in messages:
+            left = self.refusals.get(message.to[0], 0)
+            if left:
+                self.refusals[message.to[0]] = left - 1
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (451, b"try later")})
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def flaky(settings, monkeypatch):
+    settings.EMAIL_BACKEND = "tests.core.test_emails.FlakyBackend"
+    # Run retries as a worker would: the test settings run tasks eagerly and would raise the
+    # first retry instead of running it.
+    monkeypatch.setitem(email_send.app.conf, "task_eager_propagates", False)
+    FlakyBackend.refusals = {}
+    yield FlakyBackend.refusals
+    FlakyBackend.refusals = {}
+
+
+@pytest.fixture
+def three_bookings(room_a):
+    return [
+        BookingFactory(room=room_a, user=UserFactory(email=f"{name}@example.com"))
+        for name in ("anna", "boris", "vera")
+    ]
+
+
+def send(bookings):
+    items = [{"booking_id": booking.pk} for booking in bookings]
+    return email_send.apply(args=("bookings.confirmed", items))
+
+
+def test_one_refused_address_leaves_the_others_sent_and_is_retried_alone(flaky, three_bookings):
+    flaky["boris@example.com"] = 1  # refused once, accepted on the next try
+
+    assert send(three_bookings).successful()
+
+    recipients = [message.to[0] for message in mail.outbox]
+    # Anna and Vera went out on the first try; Boris alone on the retry.
+    assert recipients == ["anna@example.com", "vera@example.com", "boris@example.com"]
+    assert all(message.alternatives[0][1] == "text/html" for message in mail.outbox)
+
+
+def test_an_address_refused_for_good_is_given_up_without_losing_the_others(flaky, three_bookings):
+    flaky["vera@example.com"] = 100
+    result = send(three_bookings)
+    assert isinstance(result.result, MaxRetriesExceededError)
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "anna@example.com",
+        "boris@example.com",
+    ]
+
+
+def test_e_mails_are_queued_only_when_the_transaction_commits(
+    three_bookings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        email_send_on_commit("bookings.confirmed", [{"booking_id": b.pk} for b in three_bookings])
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 3
+
+
+def test_a_misspelt_kind_fails_in_the_caller():
+    with pytest.raises(LookupError, match=r"bookings\.confirmd"):
+        email_send_on_commit("bookings.confirmd", [{"booking_id": 1}])
+
+
+def test_every_kind_has_its_three_templates():
+    from django.template.loader import get_template
+
+    for kind in EMAILS:
+        for suffix in ("_subject.txt", ".txt", ".html"):
+            get_template(kind.template + suffix)

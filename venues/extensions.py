@@ -1,0 +1,97 @@
+"""The extension points venues offers the apps above it (venues must not import them).
+
+- `SEARCH`: catalogue filters. bookings adds "free on date D between T1 and T2 for H hours": an
+  extension gives the form fields it needs and a function narrowing the rooms.
+- `CASHBACK`: the cashback % a visitor earns at a venue, shown on room cards and in the rooms
+  API. loyalty registers it; with no loyalty installed nothing is shown.
+- `VENUE_NAV`: the per-venue side navigation of the partner dashboard (templates/dashboard/
+  base.html). venues lists its own pages here; bookings and loyalty add theirs.
+
+Apps above register into these from their `AppConfig.ready()` (see core.registry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from core.registry import Registry
+from venues.models import EDITORS, EVERYONE, Room, Venue
+
+# --- catalogue search ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchExtension:
+    name: str
+    fields: Callable[[], dict[str, forms.Field]]
+    # (rooms, the cleaned values of this extension's fields) -> rooms; called only when at
+    # least one of its fields was filled in.
+    apply: Callable[[QuerySet[Room], dict[str, Any]], QuerySet[Room]]
+    # Checks across the extension's fields; raises forms.ValidationError with a message.
+    clean: Callable[[dict[str, Any]], None] = lambda values: None
+
+
+SEARCH: Registry[SearchExtension] = Registry("catalogue search", key=lambda ext: ext.name)
+
+
+# --- the cashback % on room cards -----------------------------------------------------------------
+
+# (the request, or None; the venue) -> the % its visitor earns there before campaigns.
+CashbackPercent = Callable[[HttpRequest | None, Venue], Decimal]
+CASHBACK: Registry[CashbackPercent] = Registry("catalogue cashback %", key=lambda _f: "cashback")
+
+
+def cashback_percent(request: HttpRequest | None, venue: Venue) -> Decimal | None:
+    """The cashback % `request`'s visitor earns at `venue` (tier + boost, within the cap), or
+    None when no points programme is installed."""
+    function = CASHBACK.first(default=None)
+    return function(request, venue) if function else None
+
+
+# --- the partner dashboard's venue navigation ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str  # reversed with venue_id=<the venue>
+    order: int = 100
+    roles: tuple[str, ...] = tuple(EVERYONE)
+
+
+VENUE_NAV: Registry[NavItem] = Registry(
+    "venue navigation", key=lambda item: item.url_name, order=lambda item: item.order
+)
+
+
+def venue_nav(role: str | None) -> list[NavItem]:
+    """The links a member with `role` sees beside every venue page, in order."""
+    return [item for item in VENUE_NAV if role in item.roles]
+
+
+def nav_item(
+    label: str | Promise, url_name: str, *, order: int, roles: Iterable[str] = EVERYONE
+) -> NavItem:
+    return NavItem(label=label, url_name=url_name, order=order, roles=tuple(roles))
+
+
+# The venue pages of this app; other apps add theirs in their AppConfig.ready().
+for _item in (
+    nav_item(_("Overview"), "dashboard:venue", order=10),
+    nav_item(_("Rooms and prices"), "dashboard:rooms", order=20),
+    nav_item(_("Opening hours"), "dashboard:hours", order=30, roles=EDITORS),
+    nav_item(_("Exceptions"), "dashboard:exceptions", order=40, roles=EDITORS),
+    nav_item(_("Photos"), "dashboard:photos", order=50, roles=EDITORS),
+    nav_item(_("Points and cashback"), "dashboard:points", order=55),
+    nav_item(_("Venue details"), "dashboard:venue-edit", order=60, roles=EDITORS),
+):
+    VENUE_NAV.register(_item)
