@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "bookings",
     "loyalty",
     "referrals",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_USERS
+from demo.accounts import DEMO_USERS
 from loyalty.models import Campaign, LedgerTransaction
 from loyalty.selectors import ledger_audit
 

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.core.management import call_command
 
-from accounts.demo import DEMO_USERS
 from accounts.models import User
+from demo.accounts import DEMO_USERS
 from loyalty.models import Account, HolidayGrant, Lot
 from tests.factories import UserFactory
 

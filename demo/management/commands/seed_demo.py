@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts import demo as accounts_demo
-from loyalty import demo as loyalty_demo
-from venues import demo as venues_demo
+from demo import accounts as accounts_demo
+from demo import loyalty as loyalty_demo
+from demo import venues as venues_demo
 
 
 class Command(BaseCommand):
