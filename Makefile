@@ -54,8 +54,14 @@ translations: install
 migrations: install
 	$(DEV) $(WITH_SERVICES) python manage.py makemigrations
 
+# Style, complexity, layers and types. Starts no database: the settings get placeholder URLs.
+LINT_ENV := DATABASE_URL=postgres://lint@localhost/lint REDIS_URL=redis://localhost:6379/0 \
+  DJANGO_SECRET_KEY=lint-only-not-a-secret
+
 lint: install
 	ruff check . && ruff format --check .
+	lint-imports --no-cache
+	$(LINT_ENV) mypy
 
 format: install
 	ruff check --fix . && ruff format .

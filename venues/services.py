@@ -356,6 +356,7 @@ def room_create(*, actor: User, venue: Venue, **values: Any) -> Room:
     _check_room(room)
     _save_room(room)
     audit_record(actor=actor, action="room.create", obj=room, after=_snapshot(room, ROOM_FIELDS))
+    announce(signals.room_created, sender=Room, room_id=room.pk)
     return room
 
 

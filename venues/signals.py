@@ -2,7 +2,8 @@
 
 - `invitation_created`: `invitation_id`;
 - `schedule_reminder_due`: `venue_id`, `days` since the schedule was last confirmed;
-- `points_paused`: `venue_id`, `days`: the schedule went stale and points stopped.
+- `points_paused`: `venue_id`, `days`: the schedule went stale and points stopped;
+- `room_created`: `room_id` (bookings gives the room its calendar feed).
 """
 
 from __future__ import annotations
@@ -12,3 +13,4 @@ from django.dispatch import Signal
 invitation_created = Signal()
 schedule_reminder_due = Signal()
 points_paused = Signal()
+room_created = Signal()
