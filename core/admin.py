@@ -1,6 +1,9 @@
 """Admin for the audit log: read-only."""
 
+from __future__ import annotations
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from core.models import AuditLog
 
@@ -13,11 +16,11 @@ class AuditLogAdmin(admin.ModelAdmin):
     list_select_related = ["actor"]
     readonly_fields = [f.name for f in AuditLog._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: AuditLog | None = None) -> bool:
         return False

@@ -5,27 +5,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 import drf_spectacular.openapi
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError
 
 
-def _error(code: str, message: Any, fields: dict | None = None, http_status: int = 400) -> Response:
+def _error(
+    code: str,
+    message: str | Promise,
+    fields: dict[str, list[str]] | None = None,
+    http_status: int = 400,
+) -> Response:
     return Response(
         {"error": {"code": code, "message": str(message), "fields": fields or {}}},
         status=http_status,
     )
 
 
-def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+def flatten_errors(detail: object, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error detail as {"days.0.opens": ["message", ...]}; "" holds top-level ones."""
     if isinstance(detail, dict):
         flat: dict[str, list[str]] = {}
@@ -81,7 +88,9 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
     serializers `InputSerializer` / `OutputSerializer` (the style guide's pattern) without
     clashing in the OpenAPI components."""
 
-    def get_serializer_name(self, serializer, direction) -> str:
+    def get_serializer_name(
+        self, serializer: Serializer, direction: Literal["request", "response"]
+    ) -> str:
         qualname = type(serializer).__qualname__
         if "." in qualname:
             owner, _dot, name = qualname.rpartition(".")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    # Field name -> its message or messages, as forms and serializers name their fields.
+    FieldErrors = Mapping[str, StrOrPromise | Sequence[StrOrPromise]]
 
 
 class ApplicationError(Exception):
@@ -16,11 +23,15 @@ class ApplicationError(Exception):
     code = "invalid"
 
     def __init__(
-        self, message: Any, *, fields: dict[str, Any] | None = None, code: str | None = None
-    ):
+        self,
+        message: StrOrPromise,
+        *,
+        fields: FieldErrors | None = None,
+        code: str | None = None,
+    ) -> None:
         super().__init__(str(message))
         self.message = message
-        self.fields = fields or {}
+        self.fields: dict[str, StrOrPromise | Sequence[StrOrPromise]] = dict(fields or {})
         if code:
             self.code = code
 

@@ -17,12 +17,14 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.db import IntegrityError, connection
 from django.utils.translation import gettext as _
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.models import IdempotencyKey
 
@@ -60,11 +62,20 @@ def _replay(stored: IdempotencyKey, fingerprint: str) -> Response:
     return response
 
 
-def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
+View = TypeVar("View", bound=APIView)
+AnyRequest = TypeVar("AnyRequest", bound=Request)
+Params = ParamSpec("Params")
+
+
+def idempotent(
+    method: Callable[Concatenate[View, AnyRequest, Params], Response],
+) -> Callable[Concatenate[View, AnyRequest, Params], Response]:
     """Decorate an APIView method (post) so an `Idempotency-Key` header makes it safe to retry."""
 
     @functools.wraps(method)
-    def wrapper(self: Any, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def wrapper(
+        self: View, request: AnyRequest, *args: Params.args, **kwargs: Params.kwargs
+    ) -> Response:
         key = request.headers.get(HEADER)
         if not key or not request.user.is_authenticated:
             return method(self, request, *args, **kwargs)
@@ -108,10 +119,8 @@ def idempotent(method: Callable[..., Response]) -> Callable[..., Response]:
     return wrapper
 
 
-def idempotency_keys_clear(*, now, older_than_hours: int = 48) -> int:
+def idempotency_keys_clear(*, now: datetime, older_than_hours: int = 48) -> int:
     """Forget stored answers older than `older_than_hours` (clients retry within minutes)."""
-    from datetime import timedelta
-
     deleted, _details = IdempotencyKey.objects.filter(
         created_at__lt=now - timedelta(hours=older_than_hours)
     ).delete()

@@ -11,13 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from celery.schedules import crontab, schedule
+from celery.schedules import BaseSchedule, crontab
 
 from core.registry import Registry
 
-JobFunction = Callable[..., str]
-Every = schedule | timedelta  # beat turns a timedelta into a schedule
+
+class JobFunction(Protocol):
+    """A job: calls one service as of `now`, returns a one-line summary."""
+
+    def __call__(self, *, now: datetime) -> str: ...
+
+
+Every = BaseSchedule | timedelta  # beat turns a timedelta into a schedule
 
 
 @dataclass(frozen=True)
