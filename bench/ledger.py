@@ -45,25 +45,29 @@ def bench_spend(threads: int, spends: int) -> None:
     venue = VenueFactory()
     hot = User.objects.create_user(f"hot-{time.time_ns()}@bench.example")
     services.points_credit(
-        user=hot,
-        amount=10_000_000,
-        lifetime=timedelta(days=3650),
-        kind="bonus",
-        reason="Bench",
-        idempotency_key=f"bench:hot:{hot.pk}",
-        now=T0,
+        services.Movement(
+            user=hot,
+            amount=10_000_000,
+            lifetime=timedelta(days=3650),
+            kind="bonus",
+            reason="Bench",
+            idempotency_key=f"bench:hot:{hot.pk}",
+            now=T0,
+        )
     )
     many = []
     for n in range(threads * 4):
         user = User.objects.create_user(f"many-{n}-{time.time_ns()}@bench.example")
         services.points_credit(
-            user=user,
-            amount=1_000_000,
-            lifetime=timedelta(days=3650),
-            kind="bonus",
-            reason="Bench",
-            idempotency_key=f"bench:many:{user.pk}",
-            now=T0,
+            services.Movement(
+                user=user,
+                amount=1_000_000,
+                lifetime=timedelta(days=3650),
+                kind="bonus",
+                reason="Bench",
+                idempotency_key=f"bench:many:{user.pk}",
+                now=T0,
+            )
         )
         many.append(user)
 
@@ -76,12 +80,14 @@ def bench_spend(threads: int, spends: int) -> None:
         def work(i: int, label=label, pick=pick, per_thread=per_thread) -> None:
             for k in range(per_thread):
                 services.points_spend(
-                    user=pick(i, k),
-                    amount=1,
-                    venue=venue,
-                    reason="Bench",
-                    idempotency_key=f"bench:{label}:{i}:{k}:{time.time_ns()}",
-                    now=T0,
+                    services.Movement(
+                        user=pick(i, k),
+                        amount=1,
+                        venue=venue,
+                        reason="Bench",
+                        idempotency_key=f"bench:{label}:{i}:{k}:{time.time_ns()}",
+                        now=T0,
+                    )
                 )
 
         started = time.perf_counter()
@@ -143,8 +149,9 @@ def bench_expiry(wallets: int, lots: int) -> None:
     from loyalty import services
     from loyalty.models import Account
     from loyalty.selectors import ledger_audit
+    from loyalty.services.ledger.engine import system_account
 
-    issuance = services._system_account(Account.Kind.ISSUANCE)
+    issuance = system_account(Account.Kind.ISSUANCE)
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(

@@ -15,23 +15,27 @@ def seed(*, client) -> None:
     """A bonus and a holiday gift expiring soon (idempotent by key)."""
     now = timezone.now()
     services.points_credit(
-        user=client,
-        amount=500,
-        lifetime=timedelta(days=90),
-        # BONUS, not WELCOME: the real welcome bonus (its own key) must stay once per client.
-        kind=LedgerTransaction.Kind.BONUS,
-        reason=gettext_noop("Demo bonus"),
-        idempotency_key=f"demo:bonus:user:{client.pk}",
-        now=now - timedelta(days=20),
+        services.Movement(
+            user=client,
+            amount=500,
+            lifetime=timedelta(days=90),
+            # BONUS, not WELCOME: the real welcome bonus (its own key) must stay once per client.
+            kind=LedgerTransaction.Kind.BONUS,
+            reason=gettext_noop("Demo bonus"),
+            idempotency_key=f"demo:bonus:user:{client.pk}",
+            now=now - timedelta(days=20),
+        )
     )
     services.points_credit(
-        user=client,
-        amount=300,
-        lifetime=timedelta(days=14),
-        kind=LedgerTransaction.Kind.HOLIDAY,
-        reason=gettext_noop("Holiday gift"),
-        idempotency_key=f"demo:holiday:user:{client.pk}",
-        now=now - timedelta(days=9),
+        services.Movement(
+            user=client,
+            amount=300,
+            lifetime=timedelta(days=14),
+            kind=LedgerTransaction.Kind.HOLIDAY,
+            reason=gettext_noop("Holiday gift"),
+            idempotency_key=f"demo:holiday:user:{client.pk}",
+            now=now - timedelta(days=9),
+        )
     )
 
 
@@ -119,10 +123,12 @@ def seed_history(*, client, venues) -> None:
             # What `loyalty_accrue` does 24 h after the session (run inline: seed_demo is one
             # transaction, the job's batches are durable ones).
             services.points_pending_release(
-                pending_key=pending.idempotency_key,
-                idempotency_key=f"{pending.idempotency_key}:release",
-                now=booking.end + timedelta(hours=24),
-                reason=gettext_noop("Cashback became available"),
+                pending.idempotency_key,
+                services.Settlement(
+                    idempotency_key=f"{pending.idempotency_key}:release",
+                    now=booking.end + timedelta(hours=24),
+                    reason=gettext_noop("Cashback became available"),
+                ),
             )
     upcoming = _upcoming_booking(client=client, room=rooms[0], now=now, marker=marker)
     if upcoming is not None:

@@ -66,21 +66,18 @@ class ReadOnlyInline(admin.TabularInline):
 
 class PostingInline(ReadOnlyInline):
     model = Posting
-    fields = ["account", "amount"]
-    readonly_fields = fields
+    fields = readonly_fields = ("account", "amount")
 
 
 class AllocationInline(ReadOnlyInline):
     model = Allocation
     fk_name = "transaction"
-    fields = ["lot", "amount", "reverses"]
-    readonly_fields = fields
+    fields = readonly_fields = ("lot", "amount", "reverses")
 
 
 class LotAllocationInline(AllocationInline):
     fk_name = "lot"
-    fields = ["transaction", "amount", "reverses"]
-    readonly_fields = fields
+    fields = readonly_fields = ("transaction", "amount", "reverses")
 
 
 class AdjustForm(forms.Form):
@@ -186,13 +183,15 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
             data = form.cleaned_data
             try:
                 tx = services.points_adjust(
-                    user=data["user"],
-                    amount=data["amount"],
-                    reason=data["reason"],
-                    actor=request.user,
-                    idempotency_key=data["idempotency_key"],
-                    lifetime=timedelta(days=data["lifetime_days"]),
-                    now=timezone.now(),
+                    services.Movement(
+                        user=data["user"],
+                        amount=data["amount"],
+                        reason=data["reason"],
+                        actor=request.user,
+                        idempotency_key=data["idempotency_key"],
+                        lifetime=timedelta(days=data["lifetime_days"]),
+                        now=timezone.now(),
+                    )
                 )
             except ApplicationError as error:
                 for name, message in error.fields.items():
@@ -254,7 +253,8 @@ class AccountAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("balance"), ordering="postings_total")
     def balance_display(self, obj: Account) -> int:
-        return obj.postings_total
+        total: int = getattr(obj, "postings_total", obj.balance)  # annotated by get_queryset
+        return total
 
     @admin.action(description=_("Adjust points of the selected client"))
     def adjust_points(self, request: HttpRequest, queryset) -> HttpResponse | None:
@@ -319,7 +319,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Weekdays"))
     def weekdays_display(self, obj: Campaign) -> str:
-        return weekdays_label(obj.weekdays) or _("every day")
+        return weekdays_label(obj.weekdays) or str(_("every day"))
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -11,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import SignedInApiRequest
 from loyalty import selectors, services
 from venues.models import EDITORS, Room
 from venues.selectors import venue_for_member
@@ -78,7 +81,7 @@ class PointsView(APIView):
     OutputSerializer = PointsSerializer
 
     @extend_schema(responses=OutputSerializer, operation_id="me_points")
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         now = timezone.now()
         summary = selectors.points_summary(user=request.user, now=now)
         data = {
@@ -118,12 +121,13 @@ class PointsHistoryView(ListAPIView):
 
     OutputSerializer = PointsHistoryLineSerializer
     serializer_class = PointsHistoryLineSerializer
+    request: SignedInApiRequest
 
     def get_queryset(self):
         return selectors.points_history(user=self.request.user)
 
     @extend_schema(operation_id="me_points_history")
-    def get(self, request: Request, *args, **kwargs) -> Response:
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
         return super().get(request, *args, **kwargs)
 
 
@@ -173,7 +177,7 @@ class PartnerCampaignsView(APIView):
         )
 
     @extend_schema(responses=CampaignOutput(many=True), operation_id="partner_campaigns_list")
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         # Every member may read them (like the points settings); owners and managers write.
         venue = venue_for_member(user=request.user, venue_id=venue_id)
         return Response(CampaignOutput(selectors.venue_campaigns(venue=venue), many=True).data)
@@ -183,13 +187,12 @@ class PartnerCampaignsView(APIView):
         responses={201: CampaignOutput},
         operation_id="partner_campaigns_create",
     )
-    def post(self, request: Request, venue_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = venue_for_member(user=request.user, venue_id=venue_id, roles=EDITORS)
         data = self.CampaignInput(data=request.data)
         data.is_valid(raise_exception=True)
-        campaign = services.campaign_create(
-            venue=venue, actor=request.user, values=dict(data.validated_data)
-        )
+        values = cast(services.CampaignValues, data.validated_data)
+        campaign = services.campaign_create(venue=venue, actor=request.user, values=values)
         return Response(CampaignOutput(campaign).data, status=201)
 
 
@@ -199,7 +202,7 @@ class PartnerCampaignStopView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=CampaignOutput, operation_id="partner_campaign_stop")
-    def post(self, request: Request, venue_id: int, campaign_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, venue_id: int, campaign_id: int) -> Response:
         campaign = selectors.campaign_for_member(
             user=request.user, venue_id=venue_id, campaign_id=campaign_id, roles=EDITORS
         )

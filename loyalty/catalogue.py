@@ -1,21 +1,24 @@
-"""loyalty's part of the catalogue: the cashback % a visitor earns at a venue (venues.catalogue)."""
+"""loyalty's part of the catalogue: the cashback % a visitor earns at a venue, registered into
+`venues.extensions.CASHBACK`."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+
+from django.http import HttpRequest
 
 from loyalty import selectors
+from loyalty.models import Tier
+from venues.models import Venue
 
-_UNREAD = object()
 
-
-def visitor_cashback_percent(request: Any, venue: Any) -> Decimal:
-    """The visitor's cashback % at `venue` before campaigns. Their tier is read once a request,
-    so a page of room cards costs one query, not one a card."""
-    tier = getattr(request, "_loyalty_tier", _UNREAD)
-    if tier is _UNREAD:
-        tier = selectors.client_tier(user=getattr(request, "user", None))
-        if request is not None:
-            request._loyalty_tier = tier
+def visitor_cashback_percent(request: HttpRequest | None, venue: Venue) -> Decimal:
+    """The visitor's cashback % at `venue` before campaigns. Their tier is read once a request
+    (kept on it), so a page of room cards costs one query, not one a card."""
+    if request is None:
+        return selectors.cashback_percent(tier=selectors.client_tier(user=None), venue=venue)
+    kept = vars(request)
+    if "_loyalty_tier" not in kept:
+        kept["_loyalty_tier"] = selectors.client_tier(user=request.user)
+    tier: Tier | None = kept["_loyalty_tier"]
     return selectors.cashback_percent(tier=tier, venue=venue)

@@ -83,18 +83,26 @@ class LedgerProgramme:
             else (),
         )
 
-    def _reserve(self, booking: Booking, now: datetime, key: str) -> None:
+    def _take(self, booking: Booking, now: datetime, *, key: str, held: bool) -> None:
+        """Spend the booking's points, or hold them while it waits for payment or the venue."""
+        assert booking.user is not None
+        reason = (
+            gettext_noop("Points held for booking #%(booking)s")
+            if held
+            else gettext_noop("Points paid for booking #%(booking)s")
+        )
+        movement = services.Movement(
+            user=booking.user,
+            amount=booking.points,
+            venue=booking.room.venue,
+            reason=reason,
+            reason_params=_reason_params(booking),
+            idempotency_key=key,
+            now=now,
+            booking_id=booking.pk,
+        )
         try:
-            services.points_reserve(
-                user=booking.user,
-                amount=booking.points,
-                venue=booking.room.venue,
-                reason=gettext_noop("Points held for booking #%(booking)s"),
-                reason_params=_reason_params(booking),
-                idempotency_key=key,
-                now=now,
-                booking_id=booking.pk,
-            )
+            (services.points_reserve if held else services.points_spend)(movement)
         except Conflict as error:
             if error.code == "not_enough_points":
                 raise _not_enough(error) from error
@@ -104,23 +112,9 @@ class LedgerProgramme:
         if not booking.points:
             return
         if booking.status in HELD:
-            self._reserve(booking, now, f"reserve:booking:{booking.pk}")
-            return
-        try:
-            services.points_spend(
-                user=booking.user,
-                amount=booking.points,
-                venue=booking.room.venue,
-                reason=gettext_noop("Points paid for booking #%(booking)s"),
-                reason_params=_reason_params(booking),
-                idempotency_key=f"spend:booking:{booking.pk}",
-                now=now,
-                booking_id=booking.pk,
-            )
-        except Conflict as error:
-            if error.code == "not_enough_points":
-                raise _not_enough(error) from error
-            raise
+            self._take(booking, now, key=f"reserve:booking:{booking.pk}", held=True)
+        else:
+            self._take(booking, now, key=f"spend:booking:{booking.pk}", held=False)
 
     def settle(self, booking: Booking, before_status: str, now: datetime) -> None:
         if not booking.points:
@@ -132,15 +126,17 @@ class LedgerProgramme:
         if before_status in HELD and payment.kind == Kind.RESERVE:
             if after == Status.CONFIRMED:
                 services.points_reserve_capture(
-                    reserve_key=payment.idempotency_key,
-                    idempotency_key=f"capture:{payment.idempotency_key}",
-                    now=now,
+                    payment.idempotency_key,
+                    services.Settlement(
+                        idempotency_key=f"capture:{payment.idempotency_key}", now=now
+                    ),
                 )
             elif after in ENDED_UNPAID:
                 services.points_reserve_release(
-                    reserve_key=payment.idempotency_key,
-                    idempotency_key=f"release:{payment.idempotency_key}",
-                    now=now,
+                    payment.idempotency_key,
+                    services.Settlement(
+                        idempotency_key=f"release:{payment.idempotency_key}", now=now
+                    ),
                 )
             return
         if before_status == Status.CONFIRMED and after == Status.CANCELLED:
@@ -150,12 +146,14 @@ class LedgerProgramme:
             )
             if amount > 0:
                 services.points_refund(
-                    spend_key=payment.idempotency_key,
-                    idempotency_key=f"refund:booking:{booking.pk}:cancel",
+                    payment.idempotency_key,
+                    services.Settlement(
+                        idempotency_key=f"refund:booking:{booking.pk}:cancel",
+                        now=now,
+                        reason=gettext_noop("Points returned: booking #%(booking)s cancelled"),
+                        reason_params=_reason_params(booking),
+                    ),
                     amount=amount,
-                    reason=gettext_noop("Points returned: booking #%(booking)s cancelled"),
-                    reason_params=_reason_params(booking),
-                    now=now,
                 )
         # NO_SHOW, COMPLETED: the points stay spent.
 
@@ -175,18 +173,20 @@ class LedgerProgramme:
         if payment.kind == Kind.RESERVE and booking.status in HELD:
             # A reservation is released whole; what the new cap allows is held anew.
             services.points_reserve_release(
-                reserve_key=payment.idempotency_key,
-                idempotency_key=f"release:{payment.idempotency_key}",
-                now=now,
+                payment.idempotency_key,
+                services.Settlement(idempotency_key=f"release:{payment.idempotency_key}", now=now),
             )
             if booking.points:
-                self._reserve(booking, now, f"reserve:booking:{booking.pk}:reschedule:{count + 1}")
+                key = f"reserve:booking:{booking.pk}:reschedule:{count + 1}"
+                self._take(booking, now, key=key, held=True)
             return
         services.points_refund(
-            spend_key=payment.idempotency_key,
-            idempotency_key=f"refund:booking:{booking.pk}:reschedule:{count + 1}",
+            payment.idempotency_key,
+            services.Settlement(
+                idempotency_key=f"refund:booking:{booking.pk}:reschedule:{count + 1}",
+                now=now,
+                reason=gettext_noop("Points returned: booking #%(booking)s moved"),
+                reason_params=_reason_params(booking),
+            ),
             amount=excess,
-            reason=gettext_noop("Points returned: booking #%(booking)s moved"),
-            reason_params=_reason_params(booking),
-            now=now,
         )

@@ -3,6 +3,8 @@ to run twice (the services are idempotent by their keys)."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -10,7 +12,16 @@ from accounts.models import User
 from bookings.models import Booking
 from loyalty import services
 
-RETRY = {
+
+class _Retry(TypedDict):
+    acks_late: bool
+    autoretry_for: tuple[type[Exception], ...]
+    retry_backoff: bool
+    max_retries: int
+
+
+# A lost connection to the database or the broker is worth another try; a bug is not.
+RETRY: _Retry = {
     "acks_late": True,
     "autoretry_for": (ConnectionError, OSError),
     "retry_backoff": True,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from loyalty import dashboard, views
+from loyalty import partner_views, views
 
 app_name = "loyalty"
 
@@ -10,17 +10,17 @@ urlpatterns = [
     path("me/points/", views.my_points, name="my_points"),
     path(
         "dashboard/venues/<int:venue_id>/campaigns/",
-        dashboard.campaigns,
+        partner_views.campaigns,
         name="dashboard-campaigns",
     ),
     path(
         "dashboard/venues/<int:venue_id>/economics/",
-        dashboard.economics,
+        partner_views.economics,
         name="dashboard-economics",
     ),
     path(
         "dashboard/venues/<int:venue_id>/campaigns/<int:campaign_id>/stop/",
-        dashboard.campaign_stop,
+        partner_views.campaign_stop,
         name="dashboard-campaign-stop",
     ),
 ]

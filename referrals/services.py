@@ -197,14 +197,16 @@ def _reward(referral: Referral, *, now: datetime) -> str:
     # Wallets are locked in user id order: two referrals between the same people never deadlock.
     for user_id, who, reason in sorted(credits):
         loyalty_services.points_credit(
-            user=User(pk=user_id),
-            amount=points,
-            lifetime=lifetime,
-            kind=LedgerTransaction.Kind.REFERRAL,
-            reason=reason,
-            idempotency_key=_key(referral.pk, who),
-            now=now,
-            booking_id=booking.pk,
+            loyalty_services.Movement(
+                user=User(pk=user_id),
+                amount=points,
+                lifetime=lifetime,
+                kind=LedgerTransaction.Kind.REFERRAL,
+                reason=reason,
+                idempotency_key=_key(referral.pk, who),
+                now=now,
+                booking_id=booking.pk,
+            )
         )
     referral.status = Referral.Status.REWARDED
     referral.rewarded_at = now
@@ -306,13 +308,15 @@ def _reverse(referral: Referral, *, now: datetime, actor: User | None) -> None:
     ):
         if points:
             loyalty_services.points_clawback(
-                user=User(pk=user_id),
-                amount=points,
-                reason=CLAWBACK_REASON,
-                idempotency_key=_key(referral.pk, f"{who}:clawback"),
-                now=now,
-                booking_id=referral.qualifying_booking_id,
-                actor=actor,
+                loyalty_services.Movement(
+                    user=User(pk=user_id),
+                    amount=points,
+                    reason=CLAWBACK_REASON,
+                    idempotency_key=_key(referral.pk, f"{who}:clawback"),
+                    now=now,
+                    booking_id=referral.qualifying_booking_id,
+                    actor=actor,
+                )
             )
     referral.status = Referral.Status.REVERSED
     referral.reversed_at = now

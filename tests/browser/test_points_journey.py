@@ -18,23 +18,27 @@ def test_client_sees_balance_pending_expiry_and_history(page):
     now = timezone.now()
     booking = BookingFactory(user=user)
     services.points_credit(
-        user=user,
-        amount=500,
-        lifetime=timedelta(days=90),
-        kind="welcome",
-        reason="Pending points became available",  # a message id with a Russian translation
-        idempotency_key="welcome:anna",
-        now=now,
+        services.Movement(
+            user=user,
+            amount=500,
+            lifetime=timedelta(days=90),
+            kind="welcome",
+            reason="Pending points became available",  # a message id with a Russian translation
+            idempotency_key="welcome:anna",
+            now=now,
+        )
     )
     services.points_pending_credit(
-        user=user,
-        amount=45,
-        lifetime=timedelta(days=365),
-        kind="cashback",
-        reason="Cashback",
-        idempotency_key="cashback:booking:1",
-        booking_id=booking.pk,
-        now=now,
+        services.Movement(
+            user=user,
+            amount=45,
+            lifetime=timedelta(days=365),
+            kind="cashback",
+            reason="Cashback",
+            idempotency_key="cashback:booking:1",
+            booking_id=booking.pk,
+            now=now,
+        )
     )
     page.goto("/accounts/login/")
     page.get_by_label("Адрес электронной почты").fill("anna@example.com")

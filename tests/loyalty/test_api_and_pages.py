@@ -22,34 +22,40 @@ def points(client_user, venue_a):
     BookingFactory(pk=77, user=client_user)
     BookingFactory(pk=78, user=client_user)
     services.points_credit(
-        user=client_user,
-        amount=500,
-        lifetime=timedelta(days=90),
-        kind="welcome",
-        reason="Welcome bonus",
-        idempotency_key="welcome:1",
-        now=now - timedelta(days=2),
+        services.Movement(
+            user=client_user,
+            amount=500,
+            lifetime=timedelta(days=90),
+            kind="welcome",
+            reason="Welcome bonus",
+            idempotency_key="welcome:1",
+            now=now - timedelta(days=2),
+        )
     )
     services.points_pending_credit(
-        user=client_user,
-        amount=45,
-        lifetime=timedelta(days=365),
-        kind="cashback",
-        reason="Cashback for booking #%(booking)s",
-        reason_params={"booking": 77},
-        idempotency_key="cashback:booking:77",
-        booking_id=77,
-        now=now - timedelta(days=1),
+        services.Movement(
+            user=client_user,
+            amount=45,
+            lifetime=timedelta(days=365),
+            kind="cashback",
+            reason="Cashback for booking #%(booking)s",
+            reason_params={"booking": 77},
+            idempotency_key="cashback:booking:77",
+            booking_id=77,
+            now=now - timedelta(days=1),
+        )
     )
     services.points_spend(
-        user=client_user,
-        amount=120,
-        venue=venue_a,
-        reason="Paid part of booking #%(booking)s",
-        reason_params={"booking": 78},
-        idempotency_key="spend:booking:78",
-        booking_id=78,
-        now=now,
+        services.Movement(
+            user=client_user,
+            amount=120,
+            venue=venue_a,
+            reason="Paid part of booking #%(booking)s",
+            reason_params={"booking": 78},
+            idempotency_key="spend:booking:78",
+            booking_id=78,
+            now=now,
+        )
     )
     return now
 
@@ -109,13 +115,15 @@ def test_my_points_page_history_query_count_does_not_grow_with_lines(
     now = timezone.now()
     for n in range(30):
         services.points_credit(
-            user=client_user,
-            amount=10,
-            lifetime=timedelta(days=30),
-            kind="bonus",
-            reason="Bonus",
-            idempotency_key=f"b:{n}",
-            now=now,
+            services.Movement(
+                user=client_user,
+                amount=10,
+                lifetime=timedelta(days=30),
+                kind="bonus",
+                reason="Bonus",
+                idempotency_key=f"b:{n}",
+                now=now,
+            )
         )
     client.force_login(client_user)
     with django_assert_max_num_queries(10):

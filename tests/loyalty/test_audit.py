@@ -20,16 +20,20 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ledger(client_user, venue_a):
     services.points_credit(
-        user=client_user,
-        amount=300,
-        lifetime=timedelta(days=30),
-        kind="bonus",
-        reason="Bonus",
-        idempotency_key="bonus:1",
-        now=T0,
+        services.Movement(
+            user=client_user,
+            amount=300,
+            lifetime=timedelta(days=30),
+            kind="bonus",
+            reason="Bonus",
+            idempotency_key="bonus:1",
+            now=T0,
+        )
     )
     services.points_spend(
-        user=client_user, amount=120, venue=venue_a, reason="Paid", idempotency_key="s", now=T0
+        services.Movement(
+            user=client_user, amount=120, venue=venue_a, reason="Paid", idempotency_key="s", now=T0
+        )
     )
     return Account.objects.get(user=client_user, kind="wallet")
 
@@ -64,14 +68,16 @@ def test_the_nightly_audit_job_logs_an_error_on_violation(ledger, caplog):
 def test_the_audit_names_a_booking_that_earned_cashback_twice(client_user, booking, capsys):
     for key in (f"cashback:booking:{booking.pk}", f"cashback-again:booking:{booking.pk}"):
         services.points_credit(
-            user=client_user,
-            amount=40,
-            lifetime=timedelta(days=365),
-            kind="cashback",
-            reason="Cashback",
-            idempotency_key=key,
-            booking_id=booking.pk,
-            now=T0,
+            services.Movement(
+                user=client_user,
+                amount=40,
+                lifetime=timedelta(days=365),
+                kind="cashback",
+                reason="Cashback",
+                idempotency_key=key,
+                booking_id=booking.pk,
+                now=T0,
+            )
         )
     with pytest.raises(CommandError, match="1 ledger violations"):
         call_command("loyalty_audit")

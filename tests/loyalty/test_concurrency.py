@@ -47,13 +47,15 @@ def test_bank_30_threads_10000_operations_on_5_hot_wallets_keep_every_invariant(
     venue = VenueFactory()
     for n, user in enumerate(users):
         services.points_credit(
-            user=user,
-            amount=5_000,
-            lifetime=timedelta(days=1),
-            kind="bonus",
-            reason="Start",
-            idempotency_key=f"start:{n}",
-            now=T0,
+            services.Movement(
+                user=user,
+                amount=5_000,
+                lifetime=timedelta(days=1),
+                kind="bonus",
+                reason="Start",
+                idempotency_key=f"start:{n}",
+                now=T0,
+            )
         )
     counter = iter(range(OPERATIONS))
     counter_lock = threading.Lock()
@@ -76,34 +78,37 @@ def test_bank_30_threads_10000_operations_on_5_hot_wallets_keep_every_invariant(
                 if choice < 0.40:
                     key = f"spend:{op}"
                     services.points_spend(
-                        user=user,
-                        amount=rng.randint(1, 300),
-                        venue=venue,
-                        reason="Paid",
-                        idempotency_key=key,
-                        now=now,
+                        services.Movement(
+                            user=user,
+                            amount=rng.randint(1, 300),
+                            venue=venue,
+                            reason="Paid",
+                            idempotency_key=key,
+                            now=now,
+                        )
                     )
                     spends.append(key)
                     kind = "spend"
                 elif choice < 0.70:
                     services.points_credit(
-                        user=user,
-                        amount=rng.randint(1, 300),
-                        lifetime=timedelta(minutes=rng.randint(1, 900)),
-                        kind="bonus",
-                        reason="Bonus",
-                        idempotency_key=f"credit:{op}",
-                        now=now,
+                        services.Movement(
+                            user=user,
+                            amount=rng.randint(1, 300),
+                            lifetime=timedelta(minutes=rng.randint(1, 900)),
+                            kind="bonus",
+                            reason="Bonus",
+                            idempotency_key=f"credit:{op}",
+                            now=now,
+                        )
                     )
                     kind = "credit"
                 elif choice < 0.95:
                     if not spends:
                         continue
                     services.points_refund(
-                        spend_key=rng.choice(spends),
+                        rng.choice(spends),
+                        services.Settlement(idempotency_key=f"refund:{op}", now=now),
                         amount=rng.choice([None, rng.randint(1, 100)]),
-                        idempotency_key=f"refund:{op}",
-                        now=now,
                     )
                     kind = "refund"
                 else:
@@ -135,13 +140,15 @@ def test_the_same_key_from_20_threads_at_once_makes_one_transaction():
     def worker(index: int) -> None:
         barrier.wait(timeout=30)
         tx = services.points_credit(
-            user=user,
-            amount=500,
-            lifetime=timedelta(days=90),
-            kind="welcome",
-            reason="Welcome bonus",
-            idempotency_key=f"welcome:user:{user.pk}",
-            now=T0,
+            services.Movement(
+                user=user,
+                amount=500,
+                lifetime=timedelta(days=90),
+                kind="welcome",
+                reason="Welcome bonus",
+                idempotency_key=f"welcome:user:{user.pk}",
+                now=T0,
+            )
         )
         results.append(tx.pk)
 
@@ -161,13 +168,15 @@ def test_the_same_key_for_two_clients_at_once_posts_one_and_refuses_the_other():
         barrier.wait(timeout=30)
         try:
             services.points_credit(
-                user=first if index % 2 else second,
-                amount=100,
-                lifetime=timedelta(days=30),
-                kind="bonus",
-                reason="Bonus",
-                idempotency_key="bonus:shared",
-                now=T0,
+                services.Movement(
+                    user=first if index % 2 else second,
+                    amount=100,
+                    lifetime=timedelta(days=30),
+                    kind="bonus",
+                    reason="Bonus",
+                    idempotency_key="bonus:shared",
+                    now=T0,
+                )
             )
             outcomes.append("ok")
         except Conflict:

@@ -17,13 +17,15 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def credited(client_user):
     return services.points_credit(
-        user=client_user,
-        amount=100,
-        lifetime=timedelta(days=30),
-        kind="bonus",
-        reason="Bonus",
-        idempotency_key="bonus:1",
-        now=T0,
+        services.Movement(
+            user=client_user,
+            amount=100,
+            lifetime=timedelta(days=30),
+            kind="bonus",
+            reason="Bonus",
+            idempotency_key="bonus:1",
+            now=T0,
+        )
     )
 
 
@@ -75,13 +77,15 @@ def test_a_lot_remaining_stays_between_zero_and_its_amount(credited):
 
 def test_a_pending_credit_cannot_be_settled_twice_even_bypassing_the_service(client_user):
     pending = services.points_pending_credit(
-        user=client_user,
-        amount=10,
-        lifetime=timedelta(days=30),
-        kind="cashback",
-        reason="Cashback",
-        idempotency_key="cashback:booking:1",
-        now=T0,
+        services.Movement(
+            user=client_user,
+            amount=10,
+            lifetime=timedelta(days=30),
+            kind="cashback",
+            reason="Cashback",
+            idempotency_key="cashback:booking:1",
+            now=T0,
+        )
     )
     LedgerTransaction.objects.create(
         kind="pending_release",

@@ -43,13 +43,15 @@ def test_everyone_gets_the_gift_once_in_bulk_with_an_email_and_the_ledger_stays_
     users = [UserFactory() for _ in range(25)]
     staff = UserFactory(is_staff=True)  # platform staff are not the audience
     services.points_credit(
-        user=users[0],
-        amount=50,
-        lifetime=timedelta(days=5),
-        kind="bonus",
-        reason="x",
-        idempotency_key="pre",
-        now=NOW,
+        services.Movement(
+            user=users[0],
+            amount=50,
+            lifetime=timedelta(days=5),
+            kind="bonus",
+            reason="x",
+            idempotency_key="pre",
+            now=NOW,
+        )
     )
     gift = grant()
     with django_capture_on_commit_callbacks(execute=True):

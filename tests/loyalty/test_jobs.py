@@ -20,13 +20,15 @@ from tests.loyalty.conftest import T0
 
 def credit(user, amount, days, key, now=T0):
     return services.points_credit(
-        user=user,
-        amount=amount,
-        lifetime=timedelta(days=days),
-        kind="bonus",
-        reason="Bonus",
-        idempotency_key=key,
-        now=now,
+        services.Movement(
+            user=user,
+            amount=amount,
+            lifetime=timedelta(days=days),
+            kind="bonus",
+            reason="Bonus",
+            idempotency_key=key,
+            now=now,
+        )
     )
 
 
@@ -94,7 +96,9 @@ def test_expiry_reminder_once_per_client_per_expiry_date(client_user, settings):
 def test_no_reminder_for_points_already_spent_or_more_than_7_days_away(client_user, venue_a):
     credit(client_user, 100, 10, "a")
     services.points_spend(
-        user=client_user, amount=100, venue=venue_a, reason="Paid", idempotency_key="s", now=T0
+        services.Movement(
+            user=client_user, amount=100, venue=venue_a, reason="Paid", idempotency_key="s", now=T0
+        )
     )
     credit(client_user, 100, 20, "b")
     assert services.expiry_reminders_send(now=T0 + timedelta(days=4)) == 0

@@ -35,33 +35,39 @@ def month_of_activity(room_a, client_user):
         status="completed",
     )
     services.points_credit(
-        user=client_user,
-        amount=500,
-        lifetime=timedelta(days=90),
-        kind="bonus",
-        reason="x",
-        idempotency_key="gift",
-        now=start - timedelta(days=1),
+        services.Movement(
+            user=client_user,
+            amount=500,
+            lifetime=timedelta(days=90),
+            kind="bonus",
+            reason="x",
+            idempotency_key="gift",
+            now=start - timedelta(days=1),
+        )
     )
     services.points_spend(
-        user=client_user,
-        amount=300,
-        venue=venue,
-        reason="x",
-        idempotency_key="spend:1",
-        booking_id=paid.pk,
-        now=start - timedelta(hours=1),
+        services.Movement(
+            user=client_user,
+            amount=300,
+            venue=venue,
+            reason="x",
+            idempotency_key="spend:1",
+            booking_id=paid.pk,
+            now=start - timedelta(hours=1),
+        )
     )
     services.points_credit(
-        user=client_user,
-        amount=40,
-        lifetime=timedelta(days=90),
-        kind="cashback",
-        reason="x",
-        idempotency_key="boost",
-        funder_venue=venue,
-        booking_id=paid.pk,
-        now=start,
+        services.Movement(
+            user=client_user,
+            amount=40,
+            lifetime=timedelta(days=90),
+            kind="cashback",
+            reason="x",
+            idempotency_key="boost",
+            venue=venue,
+            booking_id=paid.pk,
+            now=start,
+        )
     )
     return venue
 
@@ -121,13 +127,15 @@ def test_staff_report_keeps_a_quiet_source_outstanding_in_later_months(
     from loyalty.selectors import points_liability_report
 
     services.points_credit(
-        user=client_user,
-        amount=10,
-        lifetime=timedelta(days=90),
-        kind="bonus",
-        reason="x",
-        idempotency_key="april",
-        now=datetime(2030, 4, 5, 12, 0, tzinfo=UTC),
+        services.Movement(
+            user=client_user,
+            amount=10,
+            lifetime=timedelta(days=90),
+            kind="bonus",
+            reason="x",
+            idempotency_key="april",
+            now=datetime(2030, 4, 5, 12, 0, tzinfo=UTC),
+        )
     )
     rows, _ = points_liability_report()
     april = {row.source: row for row in rows if row.month.month == 4}
@@ -147,11 +155,13 @@ def test_staff_report_months_add_up_with_withdrawn_points(month_of_activity, cli
     from loyalty.selectors import points_liability_report
 
     services.points_clawback(
-        user=client_user,
-        amount=25,
-        reason="x",
-        idempotency_key="take-back",
-        now=datetime(2030, 3, 21, 12, 0, tzinfo=UTC),
+        services.Movement(
+            user=client_user,
+            amount=25,
+            reason="x",
+            idempotency_key="take-back",
+            now=datetime(2030, 3, 21, 12, 0, tzinfo=UTC),
+        )
     )
     rows, outstanding = points_liability_report()
     march = next(row for row in rows if row.month.month == 3 and row.source == "total")

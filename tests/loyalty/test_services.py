@@ -20,20 +20,24 @@ DAY = timedelta(days=1)
 
 def credit(user, amount, now, key, lifetime=timedelta(days=365), **kw):
     return services.points_credit(
-        user=user,
-        amount=amount,
-        lifetime=lifetime,
-        kind="bonus",
-        reason="Bonus",
-        idempotency_key=key,
-        now=now,
-        **kw,
+        services.Movement(
+            user=user,
+            amount=amount,
+            lifetime=lifetime,
+            kind="bonus",
+            reason="Bonus",
+            idempotency_key=key,
+            now=now,
+            **kw,
+        )
     )
 
 
 def spend(user, amount, venue, now, key, **kw):
     return services.points_spend(
-        user=user, amount=amount, venue=venue, reason="Paid", idempotency_key=key, now=now, **kw
+        services.Movement(
+            user=user, amount=amount, venue=venue, reason="Paid", idempotency_key=key, now=now, **kw
+        )
     )
 
 
@@ -44,13 +48,15 @@ def assert_ledger_ok():
 
 def test_welcome_bonus_500_points_is_a_lot_living_90_days(client_user, now):
     tx = services.points_credit(
-        user=client_user,
-        amount=500,
-        lifetime=timedelta(days=90),
-        kind="welcome",
-        reason="Welcome bonus",
-        idempotency_key=f"welcome:user:{client_user.pk}",
-        now=now,
+        services.Movement(
+            user=client_user,
+            amount=500,
+            lifetime=timedelta(days=90),
+            kind="welcome",
+            reason="Welcome bonus",
+            idempotency_key=f"welcome:user:{client_user.pk}",
+            now=now,
+        )
     )
     assert balance_of(client_user) == 500
     lot = Lot.objects.get(transaction=tx)
@@ -109,46 +115,50 @@ def test_pending_cashback_released_becomes_a_lot_and_cannot_be_released_twice(
     client_user, venue_a, now, booking
 ):
     services.points_pending_credit(
-        user=client_user,
-        amount=45,
-        lifetime=timedelta(days=365),
-        kind="cashback",
-        reason="Cashback",
-        idempotency_key="cashback:booking:7",
-        booking_id=booking.pk,
-        now=now,
+        services.Movement(
+            user=client_user,
+            amount=45,
+            lifetime=timedelta(days=365),
+            kind="cashback",
+            reason="Cashback",
+            idempotency_key="cashback:booking:7",
+            booking_id=booking.pk,
+            now=now,
+        )
     )
     assert balance_of(client_user, "pending") == 45
     assert balance_of(client_user) == 0
     release_at = now + 2 * DAY
     services.points_pending_release(
-        pending_key="cashback:booking:7",
-        idempotency_key="cashback-release:booking:7",
-        now=release_at,
+        "cashback:booking:7",
+        services.Settlement(idempotency_key="cashback-release:booking:7", now=release_at),
     )
     assert balance_of(client_user, "pending") == 0
     assert balance_of(client_user) == 45
     assert Lot.objects.get().expires_at == release_at + timedelta(days=365)
     with pytest.raises(Conflict):
         services.points_pending_cancel(
-            pending_key="cashback:booking:7", idempotency_key="cashback-cancel:booking:7", now=now
+            "cashback:booking:7",
+            services.Settlement(idempotency_key="cashback-cancel:booking:7", now=now),
         )
     assert_ledger_ok()
 
 
 def test_pending_cancelled_goes_back_to_the_venue_that_funds_it(client_user, venue_a, now):
     services.points_pending_credit(
-        user=client_user,
-        amount=30,
-        lifetime=timedelta(days=365),
-        kind="cashback",
-        reason="Boost",
-        idempotency_key="boost:booking:8",
-        funder_venue=venue_a,
-        now=now,
+        services.Movement(
+            user=client_user,
+            amount=30,
+            lifetime=timedelta(days=365),
+            kind="cashback",
+            reason="Boost",
+            idempotency_key="boost:booking:8",
+            venue=venue_a,
+            now=now,
+        )
     )
     services.points_pending_cancel(
-        pending_key="boost:booking:8", idempotency_key="boost-cancel:booking:8", now=now
+        "boost:booking:8", services.Settlement(idempotency_key="boost-cancel:booking:8", now=now)
     )
     funding = Account.objects.get(kind="venue_funding", venue=venue_a)
     assert sum(funding.postings.values_list("amount", flat=True)) == 0
@@ -163,13 +173,17 @@ def test_refund_restores_the_same_lots_and_partial_refund_keeps_the_fee(
     late = credit(client_user, 100, now, "b", lifetime=timedelta(days=100))
     spend(client_user, 150, venue_a, now, "spend:1", booking_id=booking.pk)
     # A 20% cancellation fee: 120 of 150 come back, the lots consumed last first.
-    services.points_refund(spend_key="spend:1", amount=120, idempotency_key="refund:1", now=now)
+    services.points_refund(
+        "spend:1", services.Settlement(idempotency_key="refund:1", now=now), amount=120
+    )
     remaining = {lot.transaction_id: lot.remaining for lot in Lot.objects.all()}
     assert remaining == {soon.pk: 70, late.pk: 100}
     assert services.points_refundable(spend_key="spend:1") == 30
     with pytest.raises(Conflict):
-        services.points_refund(spend_key="spend:1", amount=31, idempotency_key="refund:2", now=now)
-    services.points_refund(spend_key="spend:1", idempotency_key="refund:3", now=now)
+        services.points_refund(
+            "spend:1", services.Settlement(idempotency_key="refund:2", now=now), amount=31
+        )
+    services.points_refund("spend:1", services.Settlement(idempotency_key="refund:3", now=now))
     assert balance_of(client_user) == 200
     assert services.points_refundable(spend_key="spend:1") == 0
     assert_ledger_ok()
@@ -181,7 +195,7 @@ def test_refund_of_an_expired_lot_comes_back_with_30_days_of_grace(client_user, 
     later = now + timedelta(days=20)
     services.points_expire(now=later)
     assert balance_of(client_user) == 0
-    services.points_refund(spend_key="spend:1", idempotency_key="refund:1", now=later)
+    services.points_refund("spend:1", services.Settlement(idempotency_key="refund:1", now=later))
     grace = Lot.objects.get(origin__isnull=False)
     assert (grace.remaining, grace.expires_at) == (60, later + timedelta(days=30))
     assert points_summary(user=client_user, now=later).balance == 60
@@ -191,30 +205,45 @@ def test_refund_of_an_expired_lot_comes_back_with_30_days_of_grace(client_user, 
 def test_reserve_then_release_returns_points_and_capture_then_refund(client_user, venue_a, now):
     credit(client_user, 300, now, "a")
     services.points_reserve(
-        user=client_user,
-        amount=100,
-        venue=venue_a,
-        reason="Hold",
-        idempotency_key="hold:1",
-        now=now,
+        services.Movement(
+            user=client_user,
+            amount=100,
+            venue=venue_a,
+            reason="Hold",
+            idempotency_key="hold:1",
+            now=now,
+        )
     )
     assert balance_of(client_user) == 200
     assert balance_of(client_user, "held") == 100
     with pytest.raises(Conflict):  # not captured: a hold is released, not refunded
-        services.points_refund(spend_key="hold:1", idempotency_key="refund:x", now=now)
-    services.points_reserve_release(reserve_key="hold:1", idempotency_key="hold:1:release", now=now)
+        services.points_refund("hold:1", services.Settlement(idempotency_key="refund:x", now=now))
+    services.points_reserve_release(
+        "hold:1", services.Settlement(idempotency_key="hold:1:release", now=now)
+    )
     assert balance_of(client_user) == 300
     assert balance_of(client_user, "held") == 0
     with pytest.raises(Conflict):
-        services.points_reserve_capture(reserve_key="hold:1", idempotency_key="hold:1:cap", now=now)
+        services.points_reserve_capture(
+            "hold:1", services.Settlement(idempotency_key="hold:1:cap", now=now)
+        )
 
     services.points_reserve(
-        user=client_user, amount=80, venue=venue_a, reason="Hold", idempotency_key="hold:2", now=now
+        services.Movement(
+            user=client_user,
+            amount=80,
+            venue=venue_a,
+            reason="Hold",
+            idempotency_key="hold:2",
+            now=now,
+        )
     )
-    services.points_reserve_capture(reserve_key="hold:2", idempotency_key="hold:2:cap", now=now)
+    services.points_reserve_capture(
+        "hold:2", services.Settlement(idempotency_key="hold:2:cap", now=now)
+    )
     assert balance_of(client_user) == 220
     assert balance_of(client_user, "held") == 0
-    services.points_refund(spend_key="hold:2", idempotency_key="hold:2:refund", now=now)
+    services.points_refund("hold:2", services.Settlement(idempotency_key="hold:2:refund", now=now))
     assert balance_of(client_user) == 300
     assert_ledger_ok()
 
@@ -224,19 +253,35 @@ def test_staff_adjustment_needs_staff_and_a_reason_and_leaves_an_audit_record(
 ):
     with pytest.raises(PermissionDenied):
         services.points_adjust(
-            user=client_user, amount=50, reason="x", actor=client_user, idempotency_key="k", now=now
+            services.Movement(
+                user=client_user,
+                amount=50,
+                reason="x",
+                actor=client_user,
+                idempotency_key="k",
+                now=now,
+            )
         )
     with pytest.raises(ApplicationError):
         services.points_adjust(
-            user=client_user, amount=50, reason="  ", actor=staff_user, idempotency_key="k", now=now
+            services.Movement(
+                user=client_user,
+                amount=50,
+                reason="  ",
+                actor=staff_user,
+                idempotency_key="k",
+                now=now,
+            )
         )
     tx = services.points_adjust(
-        user=client_user,
-        amount=50,
-        reason="Compensation for a broken amp",
-        actor=staff_user,
-        idempotency_key="adj:1",
-        now=now,
+        services.Movement(
+            user=client_user,
+            amount=50,
+            reason="Compensation for a broken amp",
+            actor=staff_user,
+            idempotency_key="adj:1",
+            now=now,
+        )
     )
     assert balance_of(client_user) == 50
     record = AuditLog.objects.get(action="points.adjust")
@@ -245,20 +290,24 @@ def test_staff_adjustment_needs_staff_and_a_reason_and_leaves_an_audit_record(
     assert record.after["amount"] == 50
     with pytest.raises(Conflict):
         services.points_adjust(
-            user=client_user,
-            amount=-51,
-            reason="Oops",
-            actor=staff_user,
-            idempotency_key="adj:2",
-            now=now,
+            services.Movement(
+                user=client_user,
+                amount=-51,
+                reason="Oops",
+                actor=staff_user,
+                idempotency_key="adj:2",
+                now=now,
+            )
         )
     services.points_adjust(
-        user=client_user,
-        amount=-20,
-        reason="Oops",
-        actor=staff_user,
-        idempotency_key="adj:3",
-        now=now,
+        services.Movement(
+            user=client_user,
+            amount=-20,
+            reason="Oops",
+            actor=staff_user,
+            idempotency_key="adj:3",
+            now=now,
+        )
     )
     assert balance_of(client_user) == 30
     assert_ledger_ok()
@@ -267,7 +316,13 @@ def test_staff_adjustment_needs_staff_and_a_reason_and_leaves_an_audit_record(
 def test_clawback_takes_what_there_is_and_records_the_rest_as_receivable(client_user, now):
     credit(client_user, 120, now, "a")
     services.points_clawback(
-        user=client_user, amount=300, reason="Referral reversed", idempotency_key="claw:1", now=now
+        services.Movement(
+            user=client_user,
+            amount=300,
+            reason="Referral reversed",
+            idempotency_key="claw:1",
+            now=now,
+        )
     )
     assert balance_of(client_user) == 0
     receivable = Account.objects.get(kind="clawback_receivable")
@@ -277,7 +332,7 @@ def test_clawback_takes_what_there_is_and_records_the_rest_as_receivable(client_
 
 def test_refund_of_unknown_spend_is_not_found(now):
     with pytest.raises(NotFound):
-        services.points_refund(spend_key="nope", idempotency_key="r", now=now)
+        services.points_refund("nope", services.Settlement(idempotency_key="r", now=now))
 
 
 def test_expire_is_idempotent_and_burns_only_overdue_lots(client_user, now):
@@ -297,12 +352,14 @@ def test_a_credit_cannot_pretend_to_be_a_spend_or_an_expiry(client_user, now):
     for kind in ("spend", "expire", "refund", "nonsense"):
         with pytest.raises(ApplicationError):
             services.points_credit(
-                user=client_user,
-                amount=10,
-                lifetime=timedelta(days=1),
-                kind=kind,
-                reason="x",
-                idempotency_key=f"k:{kind}",
-                now=now,
+                services.Movement(
+                    user=client_user,
+                    amount=10,
+                    lifetime=timedelta(days=1),
+                    kind=kind,
+                    reason="x",
+                    idempotency_key=f"k:{kind}",
+                    now=now,
+                )
             )
     assert not LedgerTransaction.objects.exists()

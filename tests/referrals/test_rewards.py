@@ -132,7 +132,9 @@ def test_the_whole_journey_rewards_both_once_and_a_refund_claws_back(
     from loyalty import services as loyalty_services
 
     loyalty_services.points_clawback(
-        user=friend, amount=200, reason="test", idempotency_key="spent-elsewhere", now=after
+        loyalty_services.Movement(
+            user=friend, amount=200, reason="test", idempotency_key="spent-elsewhere", now=after
+        )
     )
     services.referral_reverse(referral_id=referral.pk, actor=staff_user, now=at(5, 12))
     services.referral_reverse(referral_id=referral.pk, actor=staff_user, now=at(5, 13))

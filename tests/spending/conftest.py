@@ -15,13 +15,15 @@ from tests.factories import price_every_day
 
 def give_points(user, amount: int, *, key: str = "gift", days: int = 90, now=NOW) -> None:
     ledger.points_credit(
-        user=user,
-        amount=amount,
-        lifetime=timedelta(days=days),
-        kind="bonus",
-        reason="Test gift",
-        idempotency_key=f"{key}:{user.pk}",
-        now=now,
+        ledger.Movement(
+            user=user,
+            amount=amount,
+            lifetime=timedelta(days=days),
+            kind="bonus",
+            reason="Test gift",
+            idempotency_key=f"{key}:{user.pk}",
+            now=now,
+        )
     )
 
 

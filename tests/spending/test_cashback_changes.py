@@ -92,12 +92,14 @@ def test_a_no_show_after_the_dispute_window_claws_the_cashback_back(
     assert wallet(client_user) == 20
     # The client spends 15 of the 20 before the venue marks the no-show.
     ledger.points_spend(
-        user=client_user,
-        amount=15,
-        venue=points_room.venue,
-        reason="Test",
-        idempotency_key="spend-before-no-show",
-        now=END + dt.timedelta(hours=25),
+        ledger.Movement(
+            user=client_user,
+            amount=15,
+            venue=points_room.venue,
+            reason="Test",
+            idempotency_key="spend-before-no-show",
+            now=END + dt.timedelta(hours=25),
+        )
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_mark_no_show(

@@ -3,14 +3,18 @@ economics. Venues are resolved by venues.partner (another organisation's member 
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.http import SignedInRequest
 from core.errors import ApplicationError
 from loyalty import selectors, services
 from loyalty.models import Campaign
@@ -44,11 +48,12 @@ class CampaignForm(forms.Form):
 
 
 @venue_page(roles=EDITORS)
-def campaigns(request: HttpRequest, venue: Venue) -> HttpResponse:
+def campaigns(request: SignedInRequest, venue: Venue) -> HttpResponse:
     form = CampaignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_create(venue=venue, actor=request.user, values=form.cleaned_data)
+            values = cast(services.CampaignValues, form.cleaned_data)
+            services.campaign_create(venue=venue, actor=request.user, values=values)
         except ApplicationError as error:
             for field, message in (error.fields or {}).items():
                 form.add_error(field if field in form.fields else None, message)
@@ -72,7 +77,7 @@ def campaigns(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 @require_POST
 @venue_page(roles=EDITORS)
-def campaign_stop(request: HttpRequest, venue: Venue, campaign_id: int) -> HttpResponse:
+def campaign_stop(request: SignedInRequest, venue: Venue, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_for_member(
         user=request.user, venue_id=venue.pk, campaign_id=campaign_id, roles=EDITORS
     )
@@ -82,9 +87,7 @@ def campaign_stop(request: HttpRequest, venue: Venue, campaign_id: int) -> HttpR
 
 
 @venue_page()
-def economics(request: HttpRequest, venue: Venue) -> HttpResponse:
-    from django.utils import timezone
-
+def economics(request: SignedInRequest, venue: Venue) -> HttpResponse:
     months = selectors.venue_economics(venue=venue, now=timezone.now())
     top = max([int(m.revenue) for m in months] + [1])
     width = 40

@@ -1,0 +1,69 @@
+"""Reads of loyalty, split like the services: a client's points (`balances`), why points are
+earned (`earning`), the venue and staff `reports`, and the `audit` of the ledger."""
+
+from loyalty.selectors.audit import AuditReport, ledger_audit
+from loyalty.selectors.balances import (
+    PointsSummary,
+    booking_points,
+    booking_url,
+    expiring_by_client,
+    lots_to_use,
+    points_history,
+    points_spendable,
+    points_summary,
+    points_wallet_balance,
+)
+from loyalty.selectors.earning import (
+    TIER_WINDOW,
+    CashbackPlan,
+    TierProgress,
+    TierStats,
+    campaign_for_member,
+    campaigns_matching,
+    cashback_percent,
+    cashback_plan,
+    client_tier,
+    tier_for,
+    tier_progress,
+    tier_stats,
+    tiers,
+    venue_campaigns,
+)
+from loyalty.selectors.reports import (
+    EconomicsMonth,
+    LiabilityRow,
+    points_liability_report,
+    venue_economics,
+)
+
+__all__ = [
+    "TIER_WINDOW",
+    "AuditReport",
+    "CashbackPlan",
+    "EconomicsMonth",
+    "LiabilityRow",
+    "PointsSummary",
+    "TierProgress",
+    "TierStats",
+    "booking_points",
+    "booking_url",
+    "campaign_for_member",
+    "campaigns_matching",
+    "cashback_percent",
+    "cashback_plan",
+    "client_tier",
+    "expiring_by_client",
+    "ledger_audit",
+    "lots_to_use",
+    "points_history",
+    "points_liability_report",
+    "points_spendable",
+    "points_summary",
+    "points_wallet_balance",
+    "tier_for",
+    "tier_progress",
+    "tier_stats",
+    "tiers",
+    "venue_campaigns",
+    "venue_economics",
+]

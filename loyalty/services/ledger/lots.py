@@ -1,0 +1,148 @@
+"""Lots of a wallet: created by credits, consumed soonest-expiry first, given back to the very
+lots they came from (DESIGN.md, Lots). Called by the engine under the client's lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, Sum
+from django.utils.translation import gettext_lazy as _
+
+from core.errors import Conflict
+from loyalty.models import Account, Allocation, LedgerTransaction, Lot
+
+# A refunded point whose lot expired meanwhile comes back for this long (DESIGN.md, Lots).
+GRACE_LIFETIME = timedelta(days=30)
+
+Plan = list[tuple[Lot, int]]  # lots (locked) and how much to take from each
+
+
+@dataclass(frozen=True)
+class NewLot:
+    """A lot to create: its points, when they expire, who funds them (None: the platform)."""
+
+    amount: int
+    expires_at: datetime
+    funder_venue_id: int | None
+
+
+@dataclass(frozen=True)
+class Restore:
+    """Give back `amount` points of the consumptions in `restorable` (last consumed first)."""
+
+    restorable: list[tuple[Allocation, int]]
+    amount: int
+
+
+def live(wallet: Account, now: datetime) -> list[Lot]:
+    """Lock the wallet's spendable lots in consumption order: soonest expiry, then oldest.
+
+    A lot past `expires_at` is not spendable even before the expiry job burns it.
+    """
+    return list(
+        Lot.objects.select_for_update(no_key=True)
+        .filter(wallet=wallet, remaining__gt=0, expires_at__gt=now, expired_at__isnull=True)
+        .order_by("expires_at", "id")
+    )
+
+
+def plan(wallet: Account, amount: int, now: datetime) -> Plan:
+    """Which lots `amount` points come from; a Conflict when the wallet cannot pay them."""
+    candidates = live(wallet, now)
+    available = sum(lot.remaining for lot in candidates)
+    if available < amount:
+        raise Conflict(
+            _("Not enough points: %(available)s available, %(amount)s asked.")
+            % {"available": available, "amount": amount},
+            code="not_enough_points",
+            fields={"amount": _("Not enough points.")},
+        )
+    taken: Plan = []
+    left = amount
+    for lot in candidates:
+        if left == 0:
+            break
+        take = min(lot.remaining, left)
+        taken.append((lot, take))
+        left -= take
+    return taken
+
+
+def consume(tx: LedgerTransaction, taken: Plan) -> None:
+    for lot, take in taken:
+        Lot.objects.filter(pk=lot.pk).update(remaining=F("remaining") - take)
+    Allocation.objects.bulk_create(
+        [Allocation(transaction=tx, lot=lot, amount=-take) for lot, take in taken]
+    )
+
+
+def create(
+    *,
+    tx: LedgerTransaction,
+    wallet: Account,
+    new: NewLot,
+    now: datetime,
+    origin: Lot | None = None,
+    reverses: Allocation | None = None,
+) -> Lot:
+    lot = Lot.objects.create(
+        wallet=wallet,
+        amount=new.amount,
+        remaining=new.amount,
+        expires_at=new.expires_at,
+        funder_venue_id=new.funder_venue_id,
+        transaction=tx,
+        origin=origin,
+        created_at=now,
+    )
+    Allocation.objects.create(transaction=tx, lot=lot, amount=new.amount, reverses=reverses)
+    return lot
+
+
+def restorable(original: LedgerTransaction) -> list[tuple[Allocation, int]]:
+    """The consumptions of `original` with what is left to give back, last-consumed first."""
+    consumptions = list(
+        original.allocations.filter(amount__lt=0)
+        .select_related("lot")
+        .order_by("-lot__expires_at", "-lot_id")
+    )
+    given_back = dict(
+        Allocation.objects.filter(reverses__in=consumptions)
+        .values_list("reverses")
+        .annotate(total=Sum("amount"))
+    )
+    return [(c, -c.amount - given_back.get(c.pk, 0)) for c in consumptions]
+
+
+def restore(*, tx: LedgerTransaction, wallet: Account, restore: Restore, now: datetime) -> None:
+    """Give the points back to the lots they came from (a grace lot for an expired one)."""
+    wanted: list[tuple[Allocation, int]] = []
+    left = restore.amount
+    for consumption, open_amount in restore.restorable:
+        if left == 0:
+            break
+        give = min(open_amount, left)
+        if give > 0:
+            wanted.append((consumption, give))
+            left -= give
+    assert left == 0, restore
+    # Lock order: lots in consumption order, like every other path.
+    locked = {
+        lot.pk: lot
+        for lot in Lot.objects.select_for_update(no_key=True)
+        .filter(pk__in=[c.lot_id for c, _give in wanted])
+        .order_by("expires_at", "id")
+    }
+    allocations = []
+    for consumption, give in wanted:
+        lot = locked[consumption.lot_id]
+        if lot.expired_at is None and lot.expires_at > now:
+            Lot.objects.filter(pk=lot.pk).update(remaining=F("remaining") + give)
+            allocations.append(
+                Allocation(transaction=tx, lot=lot, amount=give, reverses=consumption)
+            )
+        else:
+            grace = NewLot(give, now + GRACE_LIFETIME, lot.funder_venue_id)
+            create(tx=tx, wallet=wallet, new=grace, now=now, origin=lot, reverses=consumption)
+    Allocation.objects.bulk_create(allocations)
