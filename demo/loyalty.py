@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, time, timedelta
+from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from bookings.models import Booking
 from loyalty import services
-from loyalty.models import LedgerTransaction
+from loyalty.models import Campaign, LedgerTransaction
 
 
 def seed(*, client) -> None:
@@ -43,12 +46,6 @@ def seed_history(*, client, venues) -> None:
     """The demo client's believable history: the welcome bonus, past completed bookings with
     their cashback released, one upcoming confirmed booking with cashback pending; campaigns of
     the platform and of the first demo venues. Idempotent (by keys and a marker note)."""
-    from datetime import date, time
-    from decimal import Decimal
-
-    from bookings.models import Booking
-    from loyalty.models import Campaign
-
     now = timezone.now()
     today = timezone.localdate(now)
     spring = date(today.year + (today.month > 5), 3, 1)
@@ -138,12 +135,6 @@ def seed_history(*, client, venues) -> None:
 
 def _upcoming_booking(*, client, room, now, marker):
     """A confirmed session in five days (paid at the venue), or None when that time is taken."""
-    from decimal import Decimal
-
-    from django.db import IntegrityError, transaction
-
-    from bookings.models import Booking
-
     start = (now + timedelta(days=5)).replace(hour=16, minute=0, second=0, microsecond=0)
     try:
         with transaction.atomic():
