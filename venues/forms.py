@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
 from venues import services
 from venues.extensions import SEARCH
 from venues.models import (
@@ -130,7 +131,7 @@ class PhotoForm(forms.Form):
         image = self.cleaned_data["image"]
         try:
             services.photo_validate(image)
-        except services.ApplicationError as error:
+        except ApplicationError as error:
             raise forms.ValidationError(error.fields.get("image", [error.message])) from error
         return image
 

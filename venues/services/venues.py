@@ -1,0 +1,126 @@
+"""Venues and their rooms: what a partner offers in the catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from core.after_commit import announce
+from core.errors import ApplicationError, Conflict
+from core.services import audit_record
+from venues import signals
+from venues.models import ROOM_NAME_TAKEN_MESSAGE, Organisation, Room, Venue
+from venues.services._common import apply_values, full_clean, save_or_conflict, snapshot
+
+VENUE_FIELDS = (
+    "name",
+    "description",
+    "city",
+    "address",
+    "metro",
+    "latitude",
+    "longitude",
+    "timezone",
+    "pay_at_venue",
+    "pay_online",
+    "booking_mode",
+    "cancellation_free_hours",
+    "cancellation_fee_percent",
+    "is_published",
+)
+ROOM_FIELDS = (
+    "name",
+    "kind",
+    "description",
+    "capacity",
+    "area_m2",
+    "equipment",
+    "slot_minutes",
+    "min_booking_minutes",
+    "buffer_minutes",
+    "is_active",
+)
+
+
+@transaction.atomic
+def venue_create(*, actor: User, organisation: Organisation, **values: Any) -> Venue:
+    venue = Venue(organisation=organisation)
+    apply_values(venue, values, VENUE_FIELDS)
+    _check_venue(venue)
+    save_or_conflict(venue, _("The venue could not be saved."))
+    audit_record(actor=actor, action="venue.create", obj=venue, after=snapshot(venue, VENUE_FIELDS))
+    return venue
+
+
+@transaction.atomic
+def venue_update(*, actor: User, venue: Venue, **values: Any) -> Venue:
+    before = snapshot(venue, VENUE_FIELDS)
+    apply_values(venue, values, VENUE_FIELDS)
+    _check_venue(venue)
+    save_or_conflict(venue, _("The venue could not be saved."))
+    audit_record(
+        actor=actor,
+        action="venue.update",
+        obj=venue,
+        before=before,
+        after=snapshot(venue, VENUE_FIELDS),
+    )
+    return venue
+
+
+def _check_venue(venue: Venue) -> None:
+    if not venue.timezone and venue.city_id:
+        venue.timezone = venue.city.timezone  # a venue keeps its city's time zone unless told
+    full_clean(venue, exclude=["organisation", "schedule_confirmed_at"])
+    if not (venue.pay_at_venue or venue.pay_online):
+        message = _("Choose at least one way to pay.")
+        raise ApplicationError(message, fields={"pay_at_venue": [message]})
+
+
+def _check_room(room: Room) -> None:
+    full_clean(room, exclude=["venue", "price_from"])
+    taken = Room.objects.filter(venue_id=room.venue_id, name__iexact=room.name.strip())
+    if room.pk:
+        taken = taken.exclude(pk=room.pk)
+    if taken.exists():
+        message = str(ROOM_NAME_TAKEN_MESSAGE)
+        raise Conflict(message, fields={"name": [message]})
+
+
+def _save_room(room: Room) -> None:
+    try:
+        with transaction.atomic():
+            room.save()
+    except IntegrityError as error:  # a concurrent request took the name after our check
+        message = str(ROOM_NAME_TAKEN_MESSAGE)
+        raise Conflict(message, fields={"name": [message]}) from error
+
+
+@transaction.atomic
+def room_create(*, actor: User, venue: Venue, **values: Any) -> Room:
+    room = Room(venue=venue)
+    apply_values(room, values, ROOM_FIELDS)
+    _check_room(room)
+    _save_room(room)
+    audit_record(actor=actor, action="room.create", obj=room, after=snapshot(room, ROOM_FIELDS))
+    announce(signals.room_created, sender=Room, room_id=room.pk)
+    return room
+
+
+@transaction.atomic
+def room_update(*, actor: User, room: Room, **values: Any) -> Room:
+    before = snapshot(room, ROOM_FIELDS)
+    apply_values(room, values, ROOM_FIELDS)
+    _check_room(room)
+    _save_room(room)
+    audit_record(
+        actor=actor,
+        action="room.update",
+        obj=room,
+        before=before,
+        after=snapshot(room, ROOM_FIELDS),
+    )
+    return room
