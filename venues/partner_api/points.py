@@ -11,8 +11,8 @@ from rest_framework.response import Response
 
 from core.errors import ApplicationError
 from venues import selectors, services
-from venues.api_partner import TIME, PartnerView, _valid
 from venues.models import EDITORS, Room, Venue
+from venues.partner_api.base import TIME, PartnerView, validated
 from venues.weekdays import weekdays_api_field
 
 
@@ -84,7 +84,7 @@ class VenueLoyaltyView(PartnerView):
     @extend_schema(request=PartnerVenueLoyaltyIO, responses=PartnerVenueLoyaltyOut)
     def patch(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        values = _valid(PartnerVenueLoyaltyIO, request, partial=True)
+        values = validated(PartnerVenueLoyaltyIO, request, partial=True)
         venue = services.venue_loyalty_update(actor=request.user, venue=venue, **values)
         return Response(_venue_out(venue, request))
 
@@ -100,7 +100,7 @@ class RoomLoyaltyView(PartnerView):
     @extend_schema(request=PartnerRoomLoyaltyIO, responses=PartnerRoomLoyaltyOut)
     def patch(self, request: Request, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
-        values = _valid(PartnerRoomLoyaltyIO, request)
+        values = validated(PartnerRoomLoyaltyIO, request)
         room = services.room_loyalty_update(
             actor=request.user, room=room, max_points_percent=values["max_points_percent"]
         )
@@ -118,7 +118,7 @@ class PointsRuleListView(PartnerView):
     @extend_schema(request=PartnerPointsRuleIn, responses={201: PartnerPointsRuleOut})
     def post(self, request: Request, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        values = _valid(PartnerPointsRuleIn, request)
+        values = validated(PartnerPointsRuleIn, request)
         room_id = values.pop("room", None)
         if room_id is not None:
             room = Room.objects.filter(venue=venue, pk=room_id).first()
