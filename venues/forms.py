@@ -31,6 +31,18 @@ TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """Show a service's error on the form: on its fields when it names them, else on top."""
+    placed = False
+    for name, field_messages in error.fields.items():
+        if name in form.fields:
+            for message in field_messages if isinstance(field_messages, list) else [field_messages]:
+                form.add_error(name, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
+
+
 class OrganisationForm(forms.Form):
     name = forms.CharField(
         label=_("Business name"),

@@ -3,7 +3,7 @@
 One module per concept; the app label is `venues` and every model is imported from here
 (`from venues.models import Venue`), as the migrations do:
 
-- `organisations`: Organisation, Membership (the roles, EDITORS, EVERYONE), Invitation;
+- `organisations`: Organisation, Membership (the roles; OWNERS, EDITORS, EVERYONE), Invitation;
 - `venues`: City, Venue, Room, Photo, and the rules on them (capacity, shares, freshness);
 - `schedule`: OpeningHours, ScheduleException, Holiday;
 - `prices`: Price;
@@ -12,7 +12,14 @@ One module per concept; the app label is `venues` and every model is imported fr
 
 from __future__ import annotations
 
-from venues.models.organisations import EDITORS, EVERYONE, Invitation, Membership, Organisation
+from venues.models.organisations import (
+    EDITORS,
+    EVERYONE,
+    OWNERS,
+    Invitation,
+    Membership,
+    Organisation,
+)
 from venues.models.points import PointsRule
 from venues.models.prices import PRICE_POSITIVE_MESSAGE, Price
 from venues.models.schedule import Holiday, OpeningHours, ScheduleException
@@ -41,6 +48,7 @@ __all__ = [
     "CAPACITY_VALIDATORS",
     "EDITORS",
     "EVERYONE",
+    "OWNERS",
     "POINTS_PERCENT_MESSAGE",
     "PRICE_POSITIVE_MESSAGE",
     "ROOM_NAME_TAKEN_MESSAGE",

@@ -66,6 +66,7 @@ class Membership(models.Model):
 
 
 # Who may change what: administrators see everything but change only day-to-day bookings.
+OWNERS = (Membership.Role.OWNER,)
 EDITORS = (Membership.Role.OWNER, Membership.Role.MANAGER)
 EVERYONE = (Membership.Role.OWNER, Membership.Role.MANAGER, Membership.Role.ADMINISTRATOR)
 

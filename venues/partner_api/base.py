@@ -7,9 +7,8 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from venues import selectors
-from venues.models import EVERYONE, Membership, Room, Venue
+from venues.models import EVERYONE, Room, Venue
 
-OWNERS = (Membership.Role.OWNER,)
 TIME = {"format": "%H:%M"}
 
 

@@ -10,8 +10,8 @@ from rest_framework.response import Response
 
 from core.errors import NotFound
 from venues import services
-from venues.models import Membership
-from venues.partner_api.base import OWNERS, PartnerView, validated
+from venues.models import OWNERS, Membership
+from venues.partner_api.base import PartnerView, validated
 
 
 class PartnerOrganisationIn(serializers.Serializer):

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from venues import selectors, services
-from venues.forms import DATE_INPUT, TIME_INPUT, WHOLE_NUMBER
+from venues.forms import DATE_INPUT, TIME_INPUT, WHOLE_NUMBER, add_application_error
 from venues.models import EDITORS, Room, Venue
 from venues.partner import venue_page
-from venues.views_dashboard import _form_error, _render
+from venues.partner_views.base import render_page
 from venues.weekdays import weekdays_form_field
 
 PERCENT = {"min_value": 0, "max_value": 100, "error_messages": {"invalid": WHOLE_NUMBER}}
@@ -89,12 +89,12 @@ def points(request: HttpRequest, venue: Venue) -> HttpResponse:
         try:
             services.venue_loyalty_update(actor=request.user, venue=venue, **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_application_error(form, error)
         else:
             messages.success(request, _("Points settings saved."))
             return redirect("dashboard:points", venue_id=venue.pk)
     context = _context(venue, form=form, rule_form=PointsRuleForm(venue=venue))
-    return _render(
+    return render_page(
         request,
         "dashboard/points.html",
         context,
@@ -125,12 +125,12 @@ def points_rule_create(request: HttpRequest, venue: Venue) -> HttpResponse:
         try:
             services.points_rule_create(actor=request.user, venue=venue, **rule_form.cleaned_data)
         except ApplicationError as error:
-            _form_error(rule_form, error)
+            add_application_error(rule_form, error)
         else:
             messages.success(request, _("Rule added."))
             return redirect("dashboard:points", venue_id=venue.pk)
     context = _context(venue, form=_settings_form(venue), rule_form=rule_form)
-    return _render(request, "dashboard/points.html", context, status=400)
+    return render_page(request, "dashboard/points.html", context, status=400)
 
 
 @require_POST
