@@ -8,13 +8,21 @@ from typing import Protocol
 
 
 class Period(Protocol):
-    """A recurring period: dates, weekdays (Monday = 0) and a daily hour band, each optional."""
+    """A recurring period: dates, weekdays (Monday = 0) and a daily hour band, each optional.
 
-    date_from: date | None
-    date_to: date | None
-    weekdays: Sequence[int]
-    time_from: time | None
-    time_to: time | None
+    Read-only members, so a model whose `weekdays` is a list (an ArrayField) is a Period too.
+    """
+
+    @property
+    def date_from(self) -> date | None: ...
+    @property
+    def date_to(self) -> date | None: ...
+    @property
+    def weekdays(self) -> Sequence[int]: ...
+    @property
+    def time_from(self) -> time | None: ...
+    @property
+    def time_to(self) -> time | None: ...
 
 
 def period_matches(moment: datetime, period: Period) -> bool:
