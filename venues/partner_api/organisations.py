@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import SignedInApiRequest
 from core.errors import NotFound
 from venues import services
 from venues.models import OWNERS, Membership
@@ -51,7 +51,7 @@ class OrganisationListView(PartnerView):
     """The caller's organisations (GET), or register a new one with the caller as owner (POST)."""
 
     @extend_schema(responses=PartnerOrganisationOut(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         rows = Membership.objects.filter(user=request.user).select_related("organisation")
         data = [
             {"id": m.organisation_id, "name": m.organisation.name, "role": m.role} for m in rows
@@ -59,7 +59,7 @@ class OrganisationListView(PartnerView):
         return Response(PartnerOrganisationOut(data, many=True).data)
 
     @extend_schema(request=PartnerOrganisationIn, responses={201: PartnerOrganisationOut})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInApiRequest) -> Response:
         values = validated(PartnerOrganisationIn, request)
         organisation = services.organisation_create(user=request.user, name=values["name"])
         data = {"id": organisation.pk, "name": organisation.name, "role": Membership.Role.OWNER}
@@ -70,7 +70,7 @@ class MemberListView(PartnerView):
     """The organisation's members."""
 
     @extend_schema(responses=PartnerMemberOut(many=True))
-    def get(self, request: Request, organisation_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id)
         members = organisation.memberships.select_related("user").order_by("user__email")
         return Response(PartnerMemberOut(members, many=True).data)
@@ -89,7 +89,9 @@ class MemberDetailView(PartnerView):
         return membership
 
     @extend_schema(request=PartnerRoleIn, responses=PartnerMemberOut)
-    def patch(self, request: Request, organisation_id: int, membership_id: int) -> Response:
+    def patch(
+        self, request: SignedInApiRequest, organisation_id: int, membership_id: int
+    ) -> Response:
         membership = self._member(organisation_id, membership_id)
         role = validated(PartnerRoleIn, request)["role"]
         membership = services.membership_update(
@@ -98,7 +100,9 @@ class MemberDetailView(PartnerView):
         return Response(PartnerMemberOut(membership).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, organisation_id: int, membership_id: int) -> Response:
+    def delete(
+        self, request: SignedInApiRequest, organisation_id: int, membership_id: int
+    ) -> Response:
         membership = self._member(organisation_id, membership_id)
         services.membership_remove(actor=request.user, membership=membership)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -108,13 +112,13 @@ class InvitationListView(PartnerView):
     """Open invitations (GET); invite someone by e-mail with a role (POST, owners)."""
 
     @extend_schema(responses=PartnerInvitationOut(many=True))
-    def get(self, request: Request, organisation_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id)
         invitations = organisation.invitations.filter(accepted_at__isnull=True)
         return Response(PartnerInvitationOut(invitations, many=True).data)
 
     @extend_schema(request=PartnerInvitationIn, responses={201: PartnerInvitationOut})
-    def post(self, request: Request, organisation_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id, roles=OWNERS)
         values = validated(PartnerInvitationIn, request)
         invitation = services.invitation_create(
@@ -127,7 +131,9 @@ class InvitationDetailView(PartnerView):
     """Withdraw an open invitation (owners)."""
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, organisation_id: int, invitation_id: int) -> Response:
+    def delete(
+        self, request: SignedInApiRequest, organisation_id: int, invitation_id: int
+    ) -> Response:
         organisation = self.organisation(organisation_id, roles=OWNERS)
         invitation = organisation.invitations.filter(
             pk=invitation_id, accepted_at__isnull=True

@@ -8,23 +8,26 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import SignedInApiRequest
 from core.errors import NotFound
 from venues import selectors, services
 from venues.forms import NUMBER
 from venues.models import EDITORS, EVERYONE, PRICE_POSITIVE_MESSAGE, OpeningHours, Price, Venue
-from venues.partner_api.base import TIME, PartnerView, validated
+from venues.partner_api.base import TIME_FORMAT, PartnerView, validated
 from venues.partner_api.venues import PartnerVenueOut
 
 
 class PartnerDayHoursIO(serializers.Serializer):
     weekday = serializers.ChoiceField(choices=OpeningHours.Weekday.choices)
     closed = serializers.BooleanField(default=False, help_text="Closed all day")
-    opens = serializers.TimeField(**TIME, required=False, allow_null=True)
+    opens = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
     closes = serializers.TimeField(
-        **TIME, required=False, allow_null=True, help_text="At or before `opens`: the next day"
+        format=TIME_FORMAT,
+        required=False,
+        allow_null=True,
+        help_text="At or before `opens`: the next day",
     )
 
     def validate(self, data):
@@ -63,8 +66,8 @@ class PartnerPriceOutsideHoursOut(serializers.Serializer):
     room = serializers.IntegerField(source="room_id")
     room_name = serializers.CharField(source="room.name")
     day_type = serializers.CharField()
-    starts = serializers.TimeField(**TIME)
-    ends = serializers.TimeField(**TIME)
+    starts = serializers.TimeField(format=TIME_FORMAT)
+    ends = serializers.TimeField(format=TIME_FORMAT)
 
 
 class PartnerHoursOut(serializers.Serializer):
@@ -81,15 +84,17 @@ class PartnerExceptionIO(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     date = serializers.DateField()
     is_closed = serializers.BooleanField(default=True)
-    opens = serializers.TimeField(**TIME, required=False, allow_null=True)
-    closes = serializers.TimeField(**TIME, required=False, allow_null=True)
+    opens = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
+    closes = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class PartnerPriceIn(serializers.Serializer):
     day_type = serializers.ChoiceField(choices=Price.DayType.choices)
-    starts = serializers.TimeField(**TIME)
-    ends = serializers.TimeField(**TIME, help_text="At or before `starts`: past midnight")
+    starts = serializers.TimeField(format=TIME_FORMAT)
+    ends = serializers.TimeField(
+        format=TIME_FORMAT, help_text="At or before `starts`: past midnight"
+    )
     price_per_hour = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,
@@ -109,7 +114,7 @@ class ScheduleConfirmView(PartnerView):
     """Say the schedule is up to date (owners and managers)."""
 
     @extend_schema(request=None, responses=PartnerVenueOut)
-    def post(self, request: Request, venue_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = services.schedule_confirm(actor=request.user, venue=self.venue(venue_id, EDITORS))
         return Response(PartnerVenueOut(venue).data)
 
@@ -139,11 +144,11 @@ class HoursView(PartnerView):
     """
 
     @extend_schema(responses=PartnerHoursOut)
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         return Response(_hours_out(self.venue(venue_id)))
 
     @extend_schema(request=PartnerHoursIn, responses=PartnerHoursOut)
-    def put(self, request: Request, venue_id: int) -> Response:
+    def put(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         hours = {
             day["weekday"]: None
@@ -160,12 +165,12 @@ class ExceptionListView(PartnerView):
     """Closed days and special hours (GET); add one (POST, owners and managers)."""
 
     @extend_schema(responses=PartnerExceptionIO(many=True))
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id)
         return Response(PartnerExceptionIO(venue.exceptions.order_by("date"), many=True).data)
 
     @extend_schema(request=PartnerExceptionIO, responses={201: PartnerExceptionIO})
-    def post(self, request: Request, venue_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         exception = services.schedule_exception_create(
             actor=request.user, venue=venue, **validated(PartnerExceptionIO, request)
@@ -177,7 +182,7 @@ class ExceptionDetailView(PartnerView):
     """Delete an exception (owners and managers)."""
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, venue_id: int, exception_id: int) -> Response:
+    def delete(self, request: SignedInApiRequest, venue_id: int, exception_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         exception = venue.exceptions.filter(pk=exception_id).first()
         if exception is None:
@@ -190,12 +195,12 @@ class PriceListView(PartnerView):
     """The room's prices (GET); add a band (POST, owners and managers)."""
 
     @extend_schema(responses=PartnerPriceOut(many=True))
-    def get(self, request: Request, room_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, room_id: int) -> Response:
         prices = self.room(room_id).prices.order_by("day_type", "starts")
         return Response(PartnerPriceOut(prices, many=True).data)
 
     @extend_schema(request=PartnerPriceIn, responses={201: PartnerPriceOut})
-    def post(self, request: Request, room_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
         price = services.price_create(
             actor=request.user, room=room, **validated(PartnerPriceIn, request)
@@ -210,18 +215,18 @@ class PriceDetailView(PartnerView):
         return selectors.price_for_member(user=self.request.user, price_id=price_id, roles=roles)
 
     @extend_schema(responses=PartnerPriceOut)
-    def get(self, request: Request, price_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, price_id: int) -> Response:
         return Response(PartnerPriceOut(self._price(price_id)).data)
 
     @extend_schema(request=PartnerPriceIn, responses=PartnerPriceOut)
-    def patch(self, request: Request, price_id: int) -> Response:
+    def patch(self, request: SignedInApiRequest, price_id: int) -> Response:
         price = self._price(price_id, roles=EDITORS)
         values = validated(PartnerPriceIn, request, partial=True)
         price = services.price_update(actor=request.user, price=price, **values)
         return Response(PartnerPriceOut(price).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, price_id: int) -> Response:
+    def delete(self, request: SignedInApiRequest, price_id: int) -> Response:
         price = self._price(price_id, roles=EDITORS)
         services.price_delete(actor=request.user, price=price)
         return Response(status=status.HTTP_204_NO_CONTENT)

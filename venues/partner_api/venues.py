@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import SignedInApiRequest
 from core.errors import NotFound
 from venues import selectors, services
 from venues.forms import WHOLE_NUMBER
@@ -116,13 +116,13 @@ class OrganisationVenueListView(PartnerView):
     """The organisation's venues (GET); add a venue (POST, owners and managers)."""
 
     @extend_schema(responses=PartnerVenueOut(many=True))
-    def get(self, request: Request, organisation_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id)
         venues = organisation.venues.select_related("city").order_by("name")
         return Response(PartnerVenueOut(venues, many=True).data)
 
     @extend_schema(request=PartnerVenueIn, responses={201: PartnerVenueOut})
-    def post(self, request: Request, organisation_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, organisation_id: int) -> Response:
         organisation = self.organisation(organisation_id, roles=EDITORS)
         venue = services.venue_create(
             actor=request.user, organisation=organisation, **validated(PartnerVenueIn, request)
@@ -134,7 +134,7 @@ class VenueListView(PartnerView):
     """All venues of all the caller's organisations."""
 
     @extend_schema(responses=PartnerVenueOut(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         venues = selectors.venues_for_member(request.user).select_related("city").order_by("name")
         return Response(PartnerVenueOut(venues, many=True).data)
 
@@ -143,11 +143,11 @@ class VenueDetailView(PartnerView):
     """A venue (GET, any member); change its details (PATCH, owners and managers)."""
 
     @extend_schema(responses=PartnerVenueOut)
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         return Response(PartnerVenueOut(self.venue(venue_id)).data)
 
     @extend_schema(request=PartnerVenueIn, responses=PartnerVenueOut)
-    def patch(self, request: Request, venue_id: int) -> Response:
+    def patch(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         venue = services.venue_update(
             actor=request.user, venue=venue, **validated(PartnerVenueIn, request, partial=True)
@@ -161,14 +161,14 @@ class PhotoListView(PartnerView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(responses=PartnerPhotoOut(many=True))
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         photos = self.venue(venue_id).photos.all()
         return Response(PartnerPhotoOut(photos, many=True, context={"request": request}).data)
 
     @extend_schema(
         request={"multipart/form-data": PartnerPhotoIn}, responses={201: PartnerPhotoOut}
     )
-    def post(self, request: Request, venue_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         values = validated(PartnerPhotoIn, request)
         room = None
@@ -189,7 +189,7 @@ class PhotoDetailView(PartnerView):
     """Delete a photo (owners and managers)."""
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, venue_id: int, photo_id: int) -> Response:
+    def delete(self, request: SignedInApiRequest, venue_id: int, photo_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         photo = venue.photos.filter(pk=photo_id).first()
         if photo is None:
@@ -202,11 +202,11 @@ class RoomListView(PartnerView):
     """The venue's rooms (GET); add a room (POST, owners and managers)."""
 
     @extend_schema(responses=PartnerRoomOut(many=True))
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         return Response(PartnerRoomOut(self.venue(venue_id).rooms.order_by("name"), many=True).data)
 
     @extend_schema(request=PartnerRoomIn, responses={201: PartnerRoomOut})
-    def post(self, request: Request, venue_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         room = services.room_create(
             actor=request.user, venue=venue, **validated(PartnerRoomIn, request)
@@ -218,11 +218,11 @@ class RoomDetailView(PartnerView):
     """A room (GET); change it (PATCH, owners and managers)."""
 
     @extend_schema(responses=PartnerRoomOut)
-    def get(self, request: Request, room_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, room_id: int) -> Response:
         return Response(PartnerRoomOut(self.room(room_id)).data)
 
     @extend_schema(request=PartnerRoomIn, responses=PartnerRoomOut)
-    def patch(self, request: Request, room_id: int) -> Response:
+    def patch(self, request: SignedInApiRequest, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
         values = validated(PartnerRoomIn, request, partial=True)
         room = services.room_update(actor=request.user, room=room, **values)

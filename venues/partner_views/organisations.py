@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import SignedInRequest
 from core.errors import ApplicationError, NotFound
 from venues import selectors, services
 from venues.forms import InvitationForm, MembershipRoleForm, OrganisationForm, add_application_error
-from venues.models import EDITORS, OWNERS, Invitation, Membership, Organisation, Venue
-from venues.partner import organisation_page
+from venues.models import OWNERS, Invitation, Membership, Organisation
+from venues.partner import PartnerRequest, organisation_page
 from venues.partner_views.base import render_page
 
 
@@ -26,45 +26,15 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
-    organisations = list(
-        selectors.organisations_for_user(request.user)
-        # A subquery: counting `memberships` after the filter on the same relation would count
-        # only the caller's own membership.
-        .annotate(
-            member_count=Subquery(
-                Membership.objects.filter(organisation=OuterRef("pk"))
-                .order_by()
-                .values("organisation")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            )
-        )
-        .prefetch_related(
-            Prefetch(
-                "venues",
-                queryset=Venue.objects.select_related("city")
-                .annotate(room_count=Count("rooms"))
-                .order_by("name"),
-            )
-        )
-        .order_by("name")
-    )
+def index(request: SignedInRequest) -> HttpResponse:
+    organisations = selectors.member_organisations(request.user)
     if not organisations:
         return redirect("dashboard:organisation-create")
-    roles = dict(
-        Membership.objects.filter(user=request.user).values_list("organisation_id", "role")
-    )
-    for organisation in organisations:
-        organisation.my_role = roles.get(organisation.pk)
-        organisation.my_role_label = Membership.Role(organisation.my_role).label
-        organisation.can_edit = organisation.my_role in EDITORS
     return render(request, "dashboard/index.html", {"organisations": organisations})
 
 
 @login_required
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: SignedInRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,7 +55,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 
 @organisation_page(write_roles=OWNERS)
-def team(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def team(request: PartnerRequest, organisation: Organisation) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,7 +89,7 @@ def team(request: HttpRequest, organisation: Organisation) -> HttpResponse:
 @require_POST
 @organisation_page(roles=OWNERS)
 def member_update(
-    request: HttpRequest, organisation: Organisation, membership_id: int
+    request: PartnerRequest, organisation: Organisation, membership_id: int
 ) -> HttpResponse:
     membership = get_object_or_404(organisation.memberships, pk=membership_id)
     form = MembershipRoleForm(request.POST)
@@ -139,7 +109,7 @@ def member_update(
 @require_POST
 @organisation_page(roles=OWNERS)
 def member_remove(
-    request: HttpRequest, organisation: Organisation, membership_id: int
+    request: PartnerRequest, organisation: Organisation, membership_id: int
 ) -> HttpResponse:
     membership = get_object_or_404(organisation.memberships, pk=membership_id)
     try:
@@ -153,7 +123,7 @@ def member_remove(
 @require_POST
 @organisation_page(roles=OWNERS)
 def invitation_revoke(
-    request: HttpRequest, organisation: Organisation, invitation_id: int
+    request: PartnerRequest, organisation: Organisation, invitation_id: int
 ) -> HttpResponse:
     invitation = get_object_or_404(
         organisation.invitations, pk=invitation_id, accepted_at__isnull=True
@@ -164,7 +134,7 @@ def invitation_revoke(
 
 
 @login_required
-def invitation(request: HttpRequest, token: str) -> HttpResponse:
+def invitation(request: SignedInRequest, token: str) -> HttpResponse:
     """The invited person accepts; the invitation exists only for the address it was sent to."""
     found = (
         Invitation.objects.select_related("organisation")

@@ -14,13 +14,13 @@ from core.errors import ApplicationError
 from venues import selectors, services
 from venues.forms import PriceForm, ScheduleExceptionForm, WeeklyHoursForm, add_application_error
 from venues.models import EDITORS, Price, Venue
-from venues.partner import venue_page
+from venues.partner import PartnerRequest, venue_page
 from venues.partner_views.base import render_page, room_of_venue
 
 
 @require_POST
 @venue_page(roles=EDITORS)
-def schedule_confirm(request: HttpRequest, venue: Venue) -> HttpResponse:
+def schedule_confirm(request: PartnerRequest, venue: Venue) -> HttpResponse:
     try:
         services.schedule_confirm(actor=request.user, venue=venue)
     except ApplicationError as error:
@@ -55,7 +55,7 @@ def _warn_prices_outside_hours(request: HttpRequest, venue: Venue) -> None:
 
 
 @venue_page(roles=EDITORS)
-def hours(request: HttpRequest, venue: Venue) -> HttpResponse:
+def hours(request: PartnerRequest, venue: Venue) -> HttpResponse:
     form = WeeklyHoursForm(request.POST or None, venue=venue)
     if request.method == "POST" and form.is_valid():
         try:
@@ -77,7 +77,7 @@ def hours(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 
 @venue_page(roles=EDITORS)
-def exceptions(request: HttpRequest, venue: Venue) -> HttpResponse:
+def exceptions(request: PartnerRequest, venue: Venue) -> HttpResponse:
     form = ScheduleExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +97,7 @@ def exceptions(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 @require_POST
 @venue_page(roles=EDITORS)
-def exception_delete(request: HttpRequest, venue: Venue, exception_id: int) -> HttpResponse:
+def exception_delete(request: PartnerRequest, venue: Venue, exception_id: int) -> HttpResponse:
     exception = get_object_or_404(venue.exceptions, pk=exception_id)
     services.schedule_exception_delete(actor=request.user, exception=exception)
     messages.success(request, _("Exception deleted."))
@@ -105,7 +105,7 @@ def exception_delete(request: HttpRequest, venue: Venue, exception_id: int) -> H
 
 
 @venue_page(write_roles=EDITORS)
-def room(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
+def room(request: PartnerRequest, venue: Venue, room_id: int) -> HttpResponse:
     """A room with its price table; owners and managers add bands here (POST)."""
     room = room_of_venue(venue, room_id)
     form = PriceForm(request.POST or None)
@@ -136,7 +136,7 @@ def room(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
 
 
 @venue_page(roles=EDITORS)
-def price_edit(request: HttpRequest, venue: Venue, room_id: int, price_id: int) -> HttpResponse:
+def price_edit(request: PartnerRequest, venue: Venue, room_id: int, price_id: int) -> HttpResponse:
     room = room_of_venue(venue, room_id)
     price = get_object_or_404(room.prices, pk=price_id)
     form = PriceForm(request.POST or None, instance=Price.objects.get(pk=price.pk))
@@ -158,7 +158,9 @@ def price_edit(request: HttpRequest, venue: Venue, room_id: int, price_id: int) 
 
 @require_POST
 @venue_page(roles=EDITORS)
-def price_delete(request: HttpRequest, venue: Venue, room_id: int, price_id: int) -> HttpResponse:
+def price_delete(
+    request: PartnerRequest, venue: Venue, room_id: int, price_id: int
+) -> HttpResponse:
     room = room_of_venue(venue, room_id)
     price = get_object_or_404(room.prices, pk=price_id)
     services.price_delete(actor=request.user, price=price)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,12 +13,12 @@ from core.errors import ApplicationError
 from venues import selectors, services
 from venues.forms import PhotoForm, RoomForm, VenueForm, add_application_error
 from venues.models import EDITORS, Organisation, Room, Venue
-from venues.partner import organisation_page, venue_page
+from venues.partner import PartnerRequest, organisation_page, venue_page
 from venues.partner_views.base import render_page, room_of_venue
 
 
 @organisation_page(roles=EDITORS)
-def venue_create(request: HttpRequest, organisation: Organisation) -> HttpResponse:
+def venue_create(request: PartnerRequest, organisation: Organisation) -> HttpResponse:
     form = VenueForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +39,7 @@ def venue_create(request: HttpRequest, organisation: Organisation) -> HttpRespon
 
 
 @venue_page()
-def venue(request: HttpRequest, venue: Venue) -> HttpResponse:
+def venue(request: PartnerRequest, venue: Venue) -> HttpResponse:
     rooms = venue.rooms.order_by("name")
     return render_page(
         request,
@@ -55,7 +55,7 @@ def venue(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 
 @venue_page(roles=EDITORS)
-def venue_edit(request: HttpRequest, venue: Venue) -> HttpResponse:
+def venue_edit(request: PartnerRequest, venue: Venue) -> HttpResponse:
     form = VenueForm(request.POST or None, instance=Venue.objects.get(pk=venue.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +74,7 @@ def venue_edit(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 
 @venue_page(roles=EDITORS)
-def photos(request: HttpRequest, venue: Venue) -> HttpResponse:
+def photos(request: PartnerRequest, venue: Venue) -> HttpResponse:
     form = PhotoForm(request.POST or None, request.FILES or None, venue=venue)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,7 +94,7 @@ def photos(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 @require_POST
 @venue_page(roles=EDITORS)
-def photo_delete(request: HttpRequest, venue: Venue, photo_id: int) -> HttpResponse:
+def photo_delete(request: PartnerRequest, venue: Venue, photo_id: int) -> HttpResponse:
     photo = get_object_or_404(venue.photos, pk=photo_id)
     services.photo_delete(actor=request.user, photo=photo)
     messages.success(request, _("Photo deleted."))
@@ -102,7 +102,7 @@ def photo_delete(request: HttpRequest, venue: Venue, photo_id: int) -> HttpRespo
 
 
 @venue_page()
-def rooms(request: HttpRequest, venue: Venue) -> HttpResponse:
+def rooms(request: PartnerRequest, venue: Venue) -> HttpResponse:
     room_list = venue.rooms.order_by("name")
     return render_page(
         request,
@@ -112,7 +112,7 @@ def rooms(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 
 @venue_page(roles=EDITORS)
-def room_create(request: HttpRequest, venue: Venue) -> HttpResponse:
+def room_create(request: PartnerRequest, venue: Venue) -> HttpResponse:
     form = RoomForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -131,7 +131,7 @@ def room_create(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 
 @venue_page(roles=EDITORS)
-def room_edit(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
+def room_edit(request: PartnerRequest, venue: Venue, room_id: int) -> HttpResponse:
     room = room_of_venue(venue, room_id)
     form = RoomForm(request.POST or None, instance=Room.objects.get(pk=room.pk))
     if request.method == "POST" and form.is_valid():

@@ -27,6 +27,7 @@ from venues.selectors.catalogue import (
 from venues.selectors.points import (
     PointsPreview,
     PointsShares,
+    PricedSlot,
     points_cap,
     points_preview,
     points_rules_for_venue,
@@ -46,7 +47,9 @@ from venues.selectors.prices import (
     within_hours,
 )
 from venues.selectors.tenancy import (
+    MemberOrganisation,
     Role,
+    member_organisations,
     membership_role,
     organisation_for_member,
     organisations_for_user,
@@ -63,12 +66,15 @@ __all__ = [
     "ORDERINGS",
     "WEEKDAY_DAY_TYPES",
     "CatalogueFilters",
+    "MemberOrganisation",
     "PointsPreview",
     "PointsShares",
     "PriceRow",
+    "PricedSlot",
     "Role",
     "cities",
     "day_type_for",
+    "member_organisations",
     "membership_role",
     "organisation_for_member",
     "organisations_for_user",

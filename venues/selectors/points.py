@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Protocol
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -61,8 +61,25 @@ def points_share_at(room: Room, moment: datetime) -> int:
     return points_shares(room).share(local.replace(tzinfo=None))
 
 
-def points_cap(room: Room, slots: Iterable[Any], *, now: datetime, check_venue: bool = True) -> int:
-    """The most points a booking of these slots (each with `.start` and `.price`) may take.
+class PricedSlot(Protocol):
+    """A slot of a booking as the cap reads it: when it starts and what it costs."""
+
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def price(self) -> Decimal | None: ...
+
+
+def _slot_price(slot: PricedSlot) -> Decimal:
+    if slot.price is None:  # a quote refuses a slot without a price before it asks for a cap
+        raise ValueError(f"the slot at {slot.start} has no price")
+    return Decimal(slot.price)
+
+
+def points_cap(
+    room: Room, slots: Iterable[PricedSlot], *, now: datetime, check_venue: bool = True
+) -> int:
+    """The most points a booking of these slots may take.
 
     Slot by slot: the slot's price × the share in force at its start, summed, rounded down.
     Zero when the venue does not accept points now or the price is below its minimum.
@@ -71,7 +88,7 @@ def points_cap(room: Room, slots: Iterable[Any], *, now: datetime, check_venue: 
     slots = list(slots)
     if not slots or (check_venue and not venue.accepts_points_now(now)):
         return 0
-    total = sum((Decimal(s.price) for s in slots), Decimal(0))
+    total = sum((_slot_price(s) for s in slots), Decimal(0))
     if venue.points_min_booking_amount is not None and total < venue.points_min_booking_amount:
         return 0
     zone = zoneinfo.ZoneInfo(venue.timezone)
@@ -79,7 +96,7 @@ def points_cap(room: Room, slots: Iterable[Any], *, now: datetime, check_venue: 
     cap = Decimal(0)
     for slot in slots:
         local = slot.start.astimezone(zone).replace(tzinfo=None)
-        cap += Decimal(slot.price) * shares.share(local) / 100
+        cap += _slot_price(slot) * shares.share(local) / 100
     return int(cap.to_integral_value(rounding=ROUND_FLOOR))
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
 
 from venues.models import Holiday, OpeningHours, Price, ScheduleException, Venue
 
@@ -59,7 +60,7 @@ def price_table(prices: Iterable[Price]) -> list[PriceRow]:
     ]
 
 
-def weekly_hours(venue: Venue) -> list[tuple[int, str, OpeningHours | None]]:
+def weekly_hours(venue: Venue) -> list[tuple[int, str | Promise, OpeningHours | None]]:
     """Seven rows Monday→Sunday: (weekday, its name, its hours or None when closed)."""
     hours = {h.weekday: h for h in venue.opening_hours.all()}
     return [(day, label, hours.get(day)) for day, label in OpeningHours.Weekday.choices]

@@ -7,14 +7,23 @@ for them (404); a member whose role may not do something gets 403.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import NotFound, PermissionDenied
-from venues.models import EVERYONE, Membership, Organisation, PointsRule, Price, Room, Venue
+from venues.models import (
+    EDITORS,
+    EVERYONE,
+    Membership,
+    Organisation,
+    PointsRule,
+    Price,
+    Room,
+    Venue,
+)
 
 Role = Membership.Role
 
@@ -23,6 +32,54 @@ def organisations_for_user(user: User) -> QuerySet[Organisation]:
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user)
+
+
+@dataclass(frozen=True)
+class MemberOrganisation:
+    """An organisation as one of its members sees it on the dashboard's first page."""
+
+    organisation: Organisation  # annotated with `member_count`; venues with `room_count`
+    role: str
+
+    @property
+    def role_label(self) -> str:
+        return str(Membership.Role(self.role).label)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in EDITORS
+
+
+def member_organisations(user: User) -> list[MemberOrganisation]:
+    """The user's organisations by name with their team size, their venues and the user's role."""
+    organisations = (
+        organisations_for_user(user)
+        # A subquery: counting `memberships` after the filter on the same relation would count
+        # only the caller's own membership.
+        .annotate(
+            member_count=Subquery(
+                Membership.objects.filter(organisation=OuterRef("pk"))
+                .order_by()
+                .values("organisation")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            my_role=Subquery(
+                Membership.objects.filter(organisation=OuterRef("pk"), user=user).values("role")[:1]
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "venues",
+                queryset=Venue.objects.select_related("city")
+                .annotate(room_count=Count("rooms"))
+                .order_by("name"),
+            )
+        )
+        .order_by("name")
+    )
+    return [MemberOrganisation(organisation=o, role=o.my_role) for o in organisations]
 
 
 def membership_role(*, user: User, organisation_id: int) -> str | None:
@@ -98,7 +155,7 @@ def price_for_member(*, user: User, price_id: int, roles: Iterable[str] = EVERYO
 
 
 def points_rule_for_member(
-    *, user: User, venue_id: int, rule_id: Any, roles: Iterable[str] = EVERYONE
+    *, user: User, venue_id: int, rule_id: int, roles: Iterable[str] = EVERYONE
 ) -> PointsRule:
     venue = venue_for_member(user=user, venue_id=venue_id, roles=roles)
     rule = PointsRule.objects.filter(venue=venue, pk=rule_id).select_related("room").first()

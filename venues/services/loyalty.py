@@ -3,10 +3,12 @@ and the period rules of that share."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict, Unpack
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -15,17 +17,34 @@ from core.services import audit_record
 from venues.models import BOOST_PERCENT_MESSAGE, POINTS_PERCENT_MESSAGE, PointsRule, Room, Venue
 from venues.services._common import apply_values, full_clean, save_or_conflict, snapshot
 
-VENUE_LOYALTY_FIELDS = (
-    "accepts_points",
-    "max_points_percent",
-    "cashback_boost_percent",
-    "points_min_booking_amount",
-    "earn_min_booking_amount",
-)
-POINTS_RULE_FIELDS = ("room", "date_from", "date_to", "weekdays", "time_from", "time_to", "percent")
+
+class VenueLoyaltyValues(TypedDict, total=False):
+    """A venue's points settings; every key is optional."""
+
+    accepts_points: bool
+    max_points_percent: int
+    cashback_boost_percent: int
+    points_min_booking_amount: Decimal | None
+    earn_min_booking_amount: Decimal | None
 
 
-def _percent_check(name: str, value: Any, *, top: int, message: str) -> None:
+class PointsRuleValues(TypedDict, total=False):
+    """A period rule of the points share: when it is in force and the share then."""
+
+    room: Room | None  # None: every room of the venue
+    date_from: datetime.date | None
+    date_to: datetime.date | None
+    weekdays: list[int]  # Monday = 0; empty: every day
+    time_from: datetime.time | None
+    time_to: datetime.time | None  # at or before `time_from`: past midnight
+    percent: int
+
+
+VENUE_LOYALTY_FIELDS = tuple(VenueLoyaltyValues.__annotations__)
+POINTS_RULE_FIELDS = tuple(PointsRuleValues.__annotations__)
+
+
+def _percent_check(name: str, value: object, *, top: int, message: str | Promise) -> None:
     if value is None:
         return
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
@@ -33,7 +52,9 @@ def _percent_check(name: str, value: Any, *, top: int, message: str) -> None:
 
 
 @transaction.atomic
-def venue_loyalty_update(*, actor: User, venue: Venue, **values: Any) -> Venue:
+def venue_loyalty_update(
+    *, actor: User, venue: Venue, **values: Unpack[VenueLoyaltyValues]
+) -> Venue:
     """Change a venue's points settings: accepts points, max share, boost, minimum amounts."""
     venue = Venue.objects.select_for_update().get(pk=venue.pk)
     before = snapshot(venue, VENUE_LOYALTY_FIELDS)
@@ -122,7 +143,9 @@ def points_rule_check(rule: PointsRule) -> None:
 
 
 @transaction.atomic
-def points_rule_create(*, actor: User, venue: Venue, **values: Any) -> PointsRule:
+def points_rule_create(
+    *, actor: User, venue: Venue, **values: Unpack[PointsRuleValues]
+) -> PointsRule:
     rule = PointsRule(venue=venue)
     apply_values(rule, values, POINTS_RULE_FIELDS)
     points_rule_check(rule)

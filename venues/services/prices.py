@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.db import models, transaction
 from django.db.models import Min, Q
@@ -19,7 +20,20 @@ from venues.services._common import apply_values, full_clean, save_or_conflict, 
 
 DayType = Price.DayType
 MINUTES_PER_DAY = 24 * 60
-PRICE_FIELDS = ("day_type", "starts", "ends", "price_per_hour", "valid_from", "valid_until")
+
+
+class PriceValues(TypedDict, total=False):
+    """What a venue's team (and staff) may set on a price band; every key is optional."""
+
+    day_type: str
+    starts: datetime.time
+    ends: datetime.time  # at or before `starts`: past midnight
+    price_per_hour: Decimal
+    valid_from: datetime.date | None
+    valid_until: datetime.date | None
+
+
+PRICE_FIELDS = tuple(PriceValues.__annotations__)
 
 
 def _minutes(value: datetime.time) -> int:
@@ -140,7 +154,7 @@ def _check_price(price: Price) -> None:
 
 
 @transaction.atomic
-def price_create(*, actor: User, room: Room, **values: Any) -> Price:
+def price_create(*, actor: User, room: Room, **values: Unpack[PriceValues]) -> Price:
     # The room's row lock serialises price edits of one room, so two concurrent requests
     # cannot each pass the overlap check and together save overlapping bands.
     room = Room.objects.select_for_update().select_related("venue").get(pk=room.pk)
@@ -154,7 +168,7 @@ def price_create(*, actor: User, room: Room, **values: Any) -> Price:
 
 
 @transaction.atomic
-def price_update(*, actor: User, price: Price, **values: Any) -> Price:
+def price_update(*, actor: User, price: Price, **values: Unpack[PriceValues]) -> Price:
     room = Room.objects.select_for_update().select_related("venue").get(pk=price.room_id)
     price = Price.objects.get(pk=price.pk)
     price.room = room

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,41 +13,53 @@ from core.after_commit import announce
 from core.errors import ApplicationError, Conflict
 from core.services import audit_record
 from venues import signals
-from venues.models import ROOM_NAME_TAKEN_MESSAGE, Organisation, Room, Venue
+from venues.models import ROOM_NAME_TAKEN_MESSAGE, City, Organisation, Room, Venue
 from venues.services._common import apply_values, full_clean, save_or_conflict, snapshot
 
-VENUE_FIELDS = (
-    "name",
-    "description",
-    "city",
-    "address",
-    "metro",
-    "latitude",
-    "longitude",
-    "timezone",
-    "pay_at_venue",
-    "pay_online",
-    "booking_mode",
-    "cancellation_free_hours",
-    "cancellation_fee_percent",
-    "is_published",
-)
-ROOM_FIELDS = (
-    "name",
-    "kind",
-    "description",
-    "capacity",
-    "area_m2",
-    "equipment",
-    "slot_minutes",
-    "min_booking_minutes",
-    "buffer_minutes",
-    "is_active",
-)
+
+class VenueValues(TypedDict, total=False):
+    """What a venue's team (and staff) may set on a venue; every key is optional."""
+
+    name: str
+    description: str
+    city: City
+    address: str
+    metro: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    timezone: str  # empty: the city's
+    pay_at_venue: bool
+    pay_online: bool
+    booking_mode: str
+    cancellation_free_hours: int
+    cancellation_fee_percent: int
+    is_published: bool
+
+
+class RoomValues(TypedDict, total=False):
+    """What a venue's team (and staff) may set on a room; every key is optional."""
+
+    name: str
+    kind: str
+    description: str
+    capacity: int
+    area_m2: int | None
+    equipment: list[str]
+    slot_minutes: int
+    min_booking_minutes: int
+    buffer_minutes: int
+    is_active: bool
+
+
+# The same fields as names, in order, for the forms and the audit snapshots.
+VENUE_FIELDS = tuple(VenueValues.__annotations__)
+ROOM_FIELDS = tuple(RoomValues.__annotations__)
 
 
 @transaction.atomic
-def venue_create(*, actor: User, organisation: Organisation, **values: Any) -> Venue:
+def venue_create(
+    *, actor: User, organisation: Organisation, **values: Unpack[VenueValues]
+) -> Venue:
     venue = Venue(organisation=organisation)
     apply_values(venue, values, VENUE_FIELDS)
     _check_venue(venue)
@@ -56,7 +69,7 @@ def venue_create(*, actor: User, organisation: Organisation, **values: Any) -> V
 
 
 @transaction.atomic
-def venue_update(*, actor: User, venue: Venue, **values: Any) -> Venue:
+def venue_update(*, actor: User, venue: Venue, **values: Unpack[VenueValues]) -> Venue:
     before = snapshot(venue, VENUE_FIELDS)
     apply_values(venue, values, VENUE_FIELDS)
     _check_venue(venue)
@@ -100,7 +113,7 @@ def _save_room(room: Room) -> None:
 
 
 @transaction.atomic
-def room_create(*, actor: User, venue: Venue, **values: Any) -> Room:
+def room_create(*, actor: User, venue: Venue, **values: Unpack[RoomValues]) -> Room:
     room = Room(venue=venue)
     apply_values(room, values, ROOM_FIELDS)
     _check_room(room)
@@ -111,7 +124,7 @@ def room_create(*, actor: User, venue: Venue, **values: Any) -> Room:
 
 
 @transaction.atomic
-def room_update(*, actor: User, room: Room, **values: Any) -> Room:
+def room_update(*, actor: User, room: Room, **values: Unpack[RoomValues]) -> Room:
     before = snapshot(room, ROOM_FIELDS)
     apply_values(room, values, ROOM_FIELDS)
     _check_room(room)
