@@ -20,15 +20,42 @@ from venues.services._common import full_clean, save_or_conflict
 Role = Membership.Role
 
 
-@transaction.atomic
-def organisation_create(*, user: User, name: str) -> Organisation:
-    """A person becomes a partner: a new organisation with them as its owner."""
+def _organisation_name(name: str) -> str:
     name = (name or "").strip()
     if not name:
         raise ApplicationError(_("Enter a name."), fields={"name": [_("Enter a name.")]})
+    return name
+
+
+@transaction.atomic
+def organisation_create(*, user: User, name: str, actor: User | None = None) -> Organisation:
+    """A person becomes a partner: a new organisation with them as its owner.
+
+    `actor` is who did it when it is not the owner themselves (staff, in admin).
+    """
+    name = _organisation_name(name)
     organisation = Organisation.objects.create(name=name)
     Membership.objects.create(organisation=organisation, user=user, role=Role.OWNER)
-    audit_record(actor=user, action="organisation.create", obj=organisation, after={"name": name})
+    after: dict[str, object] = {"name": name}
+    if actor is not None:
+        after["owner"] = user.pk
+    audit_record(actor=actor or user, action="organisation.create", obj=organisation, after=after)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, name: str) -> Organisation:
+    """Rename the organisation."""
+    before = organisation.name
+    organisation.name = _organisation_name(name)
+    organisation.save(update_fields=["name"])
+    audit_record(
+        actor=actor,
+        action="organisation.update",
+        obj=organisation,
+        before={"name": before},
+        after={"name": organisation.name},
+    )
     return organisation
 
 
@@ -111,6 +138,27 @@ def _lock_owners(organisation_id: int) -> list[Membership]:
             organisation_id=organisation_id, role=Role.OWNER
         )
     )
+
+
+@transaction.atomic
+def membership_create(
+    *, actor: User, organisation: Organisation, user: User, role: str
+) -> Membership:
+    """Add a person to the organisation with a role, without an invitation (staff, in admin)."""
+    if role not in Role.values:
+        raise ApplicationError(_("Choose a role."), fields={"role": [_("Choose a role.")]})
+    if Membership.objects.filter(organisation=organisation, user=user).exists():
+        message = _("This person is already a member.")
+        raise Conflict(message, fields={"user": [message]})
+    membership = Membership(organisation=organisation, user=user, role=role)
+    save_or_conflict(membership, _("This person is already a member."))
+    audit_record(
+        actor=actor,
+        action="membership.create",
+        obj=membership,
+        after={"user": user.pk, "role": role},
+    )
+    return membership
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from django.db import models, transaction
 from django.db.models import Q
@@ -20,11 +21,18 @@ from venues import signals
 from venues.models import (
     SCHEDULE_FRESH_DAYS,
     SCHEDULE_REMIND_DAYS,
+    Holiday,
     OpeningHours,
     ScheduleException,
     Venue,
 )
-from venues.services._common import full_clean, json_value, save_or_conflict, snapshot
+from venues.services._common import (
+    apply_values,
+    full_clean,
+    json_value,
+    save_or_conflict,
+    snapshot,
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,36 @@ def schedule_exception_date_check(
         raise ApplicationError(message, fields={"date": [message]})
 
 
+EXCEPTION_FIELDS = ("date", "is_closed", "opens", "closes", "note")
+
+
+class ScheduleExceptionValues(TypedDict, total=False):
+    """A closed day or a day of special hours; every key is optional on a change."""
+
+    date: datetime.date
+    is_closed: bool
+    opens: datetime.time | None
+    closes: datetime.time | None  # at or before `opens`: past midnight
+    note: str
+
+
+def _exception_check(exception: ScheduleException) -> None:
+    """Special hours need both times, and different ones; a closed day has none."""
+    if exception.is_closed:
+        exception.opens = exception.closes = None
+    elif exception.opens is None or exception.closes is None:
+        message = _("Enter the special opening and closing times, or mark the day closed.")
+        raise ApplicationError(message, fields={"opens": [message]})
+    elif exception.opens == exception.closes:
+        message = _("The closing time must differ from the opening time.")
+        raise ApplicationError(message, fields={"closes": [message]})
+    taken = ScheduleException.objects.filter(venue_id=exception.venue_id, date=exception.date)
+    if taken.exclude(pk=exception.pk).exists():
+        message = _("There is already an exception on this date.")
+        raise Conflict(message, fields={"date": [message]})
+    full_clean(exception, exclude=["venue"])
+
+
 @transaction.atomic
 def schedule_exception_create(
     *,
@@ -139,28 +177,44 @@ def schedule_exception_create(
     now: datetime.datetime | None = None,
 ) -> ScheduleException:
     schedule_exception_date_check(venue=venue, date=date, now=now)
-    if is_closed:
-        opens = closes = None
-    elif opens is None or closes is None:
-        message = _("Enter the special opening and closing times, or mark the day closed.")
-        raise ApplicationError(message, fields={"opens": [message]})
-    elif opens == closes:
-        message = _("The closing time must differ from the opening time.")
-        raise ApplicationError(message, fields={"closes": [message]})
-    if ScheduleException.objects.filter(venue=venue, date=date).exists():
-        message = _("There is already an exception on this date.")
-        raise Conflict(message, fields={"date": [message]})
     exception = ScheduleException(
         venue=venue, date=date, is_closed=is_closed, opens=opens, closes=closes, note=note
     )
-    full_clean(exception, exclude=["venue"])
+    _exception_check(exception)
     save_or_conflict(exception, _("There is already an exception on this date."))
     _confirm(venue, now)
     audit_record(
         actor=actor,
         action="venue.exception_create",
         obj=exception,
-        after=snapshot(exception, ("date", "is_closed", "opens", "closes", "note")),
+        after=snapshot(exception, EXCEPTION_FIELDS),
+    )
+    return exception
+
+
+@transaction.atomic
+def schedule_exception_update(
+    *,
+    actor: User,
+    exception: ScheduleException,
+    now: datetime.datetime | None = None,
+    **values: Unpack[ScheduleExceptionValues],
+) -> ScheduleException:
+    """Change an exception; a new date must be one an exception may be added for."""
+    before = snapshot(exception, EXCEPTION_FIELDS)
+    venue = exception.venue
+    if "date" in values and values["date"] != exception.date:
+        schedule_exception_date_check(venue=venue, date=values["date"], now=now)
+    apply_values(exception, values, EXCEPTION_FIELDS)
+    _exception_check(exception)
+    save_or_conflict(exception, _("There is already an exception on this date."))
+    _confirm(venue, now)
+    audit_record(
+        actor=actor,
+        action="venue.exception_update",
+        obj=exception,
+        before=before,
+        after=snapshot(exception, EXCEPTION_FIELDS),
     )
     return exception
 
@@ -173,11 +227,61 @@ def schedule_exception_delete(
         actor=actor,
         action="venue.exception_delete",
         obj=exception,
-        before=snapshot(exception, ("date", "is_closed", "opens", "closes", "note")),
+        before=snapshot(exception, EXCEPTION_FIELDS),
     )
     venue = exception.venue
     exception.delete()
     _confirm(venue, now)
+
+
+# --- public holidays (the staff calendar: a holiday is priced by the rooms' holiday prices) -----
+
+HOLIDAY_FIELDS = ("date", "name")
+
+
+@transaction.atomic
+def holiday_create(*, actor: User, date: datetime.date, name: str) -> Holiday:
+    holiday = Holiday(date=date, name=(name or "").strip())
+    full_clean(holiday)
+    save_or_conflict(holiday, _("There is already a holiday on this date."))
+    audit_record(
+        actor=actor, action="holiday.create", obj=holiday, after=snapshot(holiday, HOLIDAY_FIELDS)
+    )
+    return holiday
+
+
+@transaction.atomic
+def holiday_update(
+    *,
+    actor: User,
+    holiday: Holiday,
+    date: datetime.date | None = None,
+    name: str | None = None,
+) -> Holiday:
+    """Move or rename a holiday (None: keep it as it is)."""
+    before = snapshot(holiday, HOLIDAY_FIELDS)
+    if date is not None:
+        holiday.date = date
+    if name is not None:
+        holiday.name = name.strip()
+    full_clean(holiday)
+    save_or_conflict(holiday, _("There is already a holiday on this date."))
+    audit_record(
+        actor=actor,
+        action="holiday.update",
+        obj=holiday,
+        before=before,
+        after=snapshot(holiday, HOLIDAY_FIELDS),
+    )
+    return holiday
+
+
+@transaction.atomic
+def holiday_delete(*, actor: User, holiday: Holiday) -> None:
+    audit_record(
+        actor=actor, action="holiday.delete", obj=holiday, before=snapshot(holiday, HOLIDAY_FIELDS)
+    )
+    holiday.delete()
 
 
 # --- schedule freshness -----------------------------------------------------------------------

@@ -51,9 +51,54 @@ class RoomValues(TypedDict, total=False):
     is_active: bool
 
 
+class CityValues(TypedDict, total=False):
+    """A city of the catalogue (staff keep the list); every key is optional."""
+
+    name: str
+    slug: str
+    timezone: str  # the time zone its new venues get
+
+
 # The same fields as names, in order, for the forms and the audit snapshots.
 VENUE_FIELDS = tuple(VenueValues.__annotations__)
 ROOM_FIELDS = tuple(RoomValues.__annotations__)
+CITY_FIELDS = tuple(CityValues.__annotations__)
+
+
+@transaction.atomic
+def city_create(*, actor: User, **values: Unpack[CityValues]) -> City:
+    city = City()
+    apply_values(city, values, CITY_FIELDS)
+    full_clean(city)
+    save_or_conflict(city, _("The city could not be saved."))
+    audit_record(actor=actor, action="city.create", obj=city, after=snapshot(city, CITY_FIELDS))
+    return city
+
+
+@transaction.atomic
+def city_update(*, actor: User, city: City, **values: Unpack[CityValues]) -> City:
+    """Change a city; its venues keep their own time zones."""
+    before = snapshot(city, CITY_FIELDS)
+    apply_values(city, values, CITY_FIELDS)
+    full_clean(city)
+    save_or_conflict(city, _("The city could not be saved."))
+    audit_record(
+        actor=actor,
+        action="city.update",
+        obj=city,
+        before=before,
+        after=snapshot(city, CITY_FIELDS),
+    )
+    return city
+
+
+@transaction.atomic
+def city_delete(*, actor: User, city: City) -> None:
+    """Remove a city no venue is in."""
+    if Venue.objects.filter(city=city).exists():
+        raise Conflict(_("There are venues in this city; it cannot be deleted."))
+    audit_record(actor=actor, action="city.delete", obj=city, before=snapshot(city, CITY_FIELDS))
+    city.delete()
 
 
 @transaction.atomic
