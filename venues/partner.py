@@ -5,6 +5,7 @@
   view as `view(request, venue, **other_kwargs)`, with `request.venue` and `request.partner_role`.
 - `organisation_page(...)`: the same for views taking `organisation_id`.
 - `VenuePageMixin`: the class-based equivalent (`self.venue`).
+- `PartnerRequest`: the type of such a view's request (signed in, with `partner_role`).
 
 A page other apps add is linked from every venue's side navigation through
 `venues.extensions.VENUE_NAV`.
