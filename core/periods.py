@@ -8,7 +8,10 @@ from typing import Protocol
 
 
 class Period(Protocol):
-    """A recurring period: dates, weekdays (Monday = 0) and a daily hour band, each optional."""
+    """A recurring period: dates, weekdays (Monday = 0) and a daily hour band, each optional.
+
+    Read-only members, so a model whose `weekdays` is a list (an ArrayField) is a Period too.
+    """
 
     @property
     def date_from(self) -> date | None: ...

@@ -130,7 +130,9 @@ class RoomDetailOut(RoomOut):
     opening_hours = HoursOut(many=True, source="venue.opening_hours.all")
 
 
-class VenueOut(serializers.Serializer):
+# The fields a venue shows in the list and on its own page (no docstring: the schema would
+# give it to both as their description).
+class _VenueFieldsOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     city = CityOut()
@@ -142,6 +144,9 @@ class VenueOut(serializers.Serializer):
     booking_mode = serializers.CharField()
     pay_at_venue = serializers.BooleanField()
     pay_online = serializers.BooleanField()
+
+
+class VenueOut(_VenueFieldsOut):
     price_from = serializers.DecimalField(max_digits=10, decimal_places=2, allow_null=True)
     photos = PhotoOut(many=True, source="photo_list")
 
@@ -155,11 +160,11 @@ class VenueRoomOut(serializers.Serializer):
     photos = PhotoOut(many=True, source="photo_list")
 
 
-class VenueDetailOut(VenueOut):
+class VenueDetailOut(_VenueFieldsOut):
+    photos = PhotoOut(many=True, source="photo_list")
     description = serializers.CharField()
     cancellation_free_hours = serializers.IntegerField()
     cancellation_fee_percent = serializers.IntegerField()
-    price_from = None
     rooms = VenueRoomOut(many=True, source="public_rooms")
     opening_hours = HoursOut(many=True, source="opening_hours.all")
 

@@ -53,8 +53,8 @@ CASHBACK: Registry[CashbackPercent] = Registry("catalogue cashback %", key=lambd
 def cashback_percent(request: HttpRequest | None, venue: Venue) -> Decimal | None:
     """The cashback % `request`'s visitor earns at `venue` (tier + boost, within the cap), or
     None when no points programme is installed."""
-    function = CASHBACK.first(default=None)
-    return function(request, venue) if function else None
+    function = next(iter(CASHBACK), None)
+    return None if function is None else function(request, venue)
 
 
 # --- the partner dashboard's venue navigation ---------------------------------------------------

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ApplicationError
 from venues import services
 from venues.extensions import SEARCH
 from venues.models import (
@@ -22,12 +24,28 @@ from venues.models import (
     Venue,
 )
 from venues.selectors import CatalogueFilters
+from venues.weekdays import weekdays_form_field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # The same words for a malformed number on every form and in the API.
 WHOLE_NUMBER = _("Enter a whole number.")
 NUMBER = _("Enter a number.")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
+    """Show a service's error on the form: on its fields when it names them, else on top."""
+    placed = False
+    for name, field_messages in error.fields.items():
+        if name in form.fields:
+            for message in field_messages if isinstance(field_messages, list) else [field_messages]:
+                form.add_error(name, str(message))
+            placed = True
+    if not placed:
+        form.add_error(None, str(error.message))
 
 
 class OrganisationForm(forms.Form):
@@ -63,7 +81,7 @@ class VenueForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = City.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["city"]).queryset = City.objects.order_by("name")
         self.fields["timezone"].required = False
         self.fields["timezone"].help_text = _(
             "IANA name, e.g. Europe/Moscow; empty means the city's time zone."
@@ -124,13 +142,13 @@ class PhotoForm(forms.Form):
 
     def __init__(self, *args, venue: Venue, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = venue.rooms.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = venue.rooms.order_by("name")
 
     def clean_image(self):
         image = self.cleaned_data["image"]
         try:
             services.photo_validate(image)
-        except services.ApplicationError as error:
+        except ApplicationError as error:
             raise forms.ValidationError(error.fields.get("image", [error.message])) from error
         return image
 
@@ -162,8 +180,9 @@ class WeeklyHoursForm(forms.Form):
             for day, label in OpeningHours.Weekday.choices
         ]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         hours: dict[int, services.DayHours | None] = {}
         for day, label in OpeningHours.Weekday.choices:
             if not data.get(f"open_{day}"):
@@ -218,6 +237,57 @@ class PriceForm(forms.ModelForm):
         pass
 
 
+def _percent_field(label: StrOrPromise) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, min_value=0, max_value=100, error_messages={"invalid": WHOLE_NUMBER}
+    )
+
+
+class VenueLoyaltyForm(forms.Form):
+    """A venue's points settings on the dashboard page «Points and cashback»."""
+
+    accepts_points = forms.BooleanField(label=_("Accept points"), required=False)
+    max_points_percent = _percent_field(_("Max share of a booking payable by points, %"))
+    cashback_boost_percent = forms.IntegerField(
+        label=_("Extra cashback you fund, %"),
+        min_value=0,
+        max_value=10,
+        error_messages={"invalid": WHOLE_NUMBER},
+    )
+    points_min_booking_amount = forms.DecimalField(
+        label=_("Minimum booking price to use points, ₽"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+    )
+    earn_min_booking_amount = forms.DecimalField(
+        label=_("Minimum paid in money to earn cashback, ₽"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+    )
+
+
+class PointsRuleForm(forms.Form):
+    """A period rule of the points share, for the venue or one of its rooms."""
+
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("All rooms")
+    )
+    date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_INPUT)
+    date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_INPUT)
+    weekdays = weekdays_form_field()
+    time_from = forms.TimeField(label=_("From time"), required=False, widget=TIME_INPUT)
+    time_to = forms.TimeField(label=_("To time"), required=False, widget=TIME_INPUT)
+    percent = _percent_field(_("Share payable by points, %"))
+
+    def __init__(self, *args, venue: Venue, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["room"]).queryset = venue.rooms.order_by("name")
+
+
 class SearchForm(forms.Form):
     """The catalogue search; every field is optional and bad values are simply ignored."""
 
@@ -256,7 +326,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, cities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].choices = [("", _("Any city"))] + [(c.slug, c.name) for c in cities]
+        city_choices = [("", _("Any city"))] + [(c.slug, c.name) for c in cities]
+        cast(forms.ChoiceField, self.fields["city"]).choices = city_choices
         for extension in SEARCH:
             self.fields.update(extension.fields())
 

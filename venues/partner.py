@@ -5,6 +5,7 @@
   view as `view(request, venue, **other_kwargs)`, with `request.venue` and `request.partner_role`.
 - `organisation_page(...)`: the same for views taking `organisation_id`.
 - `VenuePageMixin`: the class-based equivalent (`self.venue`).
+- `PartnerRequest`: the type of such a view's request (signed in, with `partner_role`).
 
 A page other apps add is linked from every venue's side navigation through
 `venues.extensions.VENUE_NAV`.
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 
+from accounts.http import SignedInRequest
 from core.errors import NotFound, PermissionDenied
 from venues import selectors
 from venues.models import EVERYONE, Organisation, Venue
@@ -28,12 +30,26 @@ from venues.models import EVERYONE, Organisation, Venue
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-def _roles_for(request: HttpRequest, roles: Iterable[str], write_roles: Iterable[str] | None):
+class PartnerRequest(SignedInRequest):
+    """A dashboard request once `venue_page` / `organisation_page` resolved what it is about:
+    the member's role there (`venue` or `organisation` is set by the one that ran)."""
+
+    partner_role: str | None
+    venue: Venue
+    organisation: Organisation
+
+
+def _roles_for(
+    request: HttpRequest, roles: Iterable[str], write_roles: Iterable[str] | None
+) -> Iterable[str]:
     return roles if request.method in SAFE_METHODS or write_roles is None else write_roles
 
 
 def resolve_venue(
-    request: HttpRequest, venue_id: int, roles: Iterable[str], write_roles: Iterable[str] | None
+    request: PartnerRequest,
+    venue_id: int,
+    roles: Iterable[str],
+    write_roles: Iterable[str] | None,
 ) -> Venue:
     try:
         venue = selectors.venue_for_member(
@@ -51,7 +67,7 @@ def resolve_venue(
 
 
 def resolve_organisation(
-    request: HttpRequest,
+    request: PartnerRequest,
     organisation_id: int,
     roles: Iterable[str],
     write_roles: Iterable[str] | None,
@@ -73,15 +89,18 @@ def resolve_organisation(
     return organisation
 
 
+View = Callable[..., HttpResponse]
+
+
 def venue_page(
     *, roles: Iterable[str] = EVERYONE, write_roles: Iterable[str] | None = None
-) -> Callable:
+) -> Callable[[View], View]:
     """A dashboard view scoped to `venue_id`: members with `roles` may read, `write_roles` write."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, venue_id: int, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: PartnerRequest, venue_id: int, **kwargs: Any) -> HttpResponse:
             venue = resolve_venue(request, venue_id, roles, write_roles)
             return view(request, venue, **kwargs)
 
@@ -92,13 +111,13 @@ def venue_page(
 
 def organisation_page(
     *, roles: Iterable[str] = EVERYONE, write_roles: Iterable[str] | None = None
-) -> Callable:
+) -> Callable[[View], View]:
     """A dashboard view scoped to `organisation_id` (see `venue_page`)."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request: HttpRequest, organisation_id: int, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: PartnerRequest, organisation_id: int, **kwargs: Any) -> HttpResponse:
             organisation = resolve_organisation(request, organisation_id, roles, write_roles)
             return view(request, organisation, **kwargs)
 
@@ -114,10 +133,13 @@ class VenuePageMixin(LoginRequiredMixin):
     write_roles: Iterable[str] | None = None
     venue: Venue
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.venue = resolve_venue(request, kwargs.pop("venue_id"), self.roles, self.write_roles)
+        # Signed in (checked above): from here on the request is a member's.
+        partner_request = cast(PartnerRequest, request)
+        venue_id = kwargs.pop("venue_id")
+        self.venue = resolve_venue(partner_request, venue_id, self.roles, self.write_roles)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

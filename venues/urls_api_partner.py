@@ -2,63 +2,76 @@
 
 from django.urls import path
 
-from venues import api_partner as api
-from venues import api_partner_points as points_api
+from venues.partner_api import organisations, points, schedule, venues
 
 ORG = "organisations/<int:organisation_id>/"
 VENUE = "venues/<int:venue_id>/"
 
 urlpatterns = [
-    path("organisations/", api.OrganisationListView.as_view(), name="api-partner-organisations"),
-    path(ORG + "members/", api.MemberListView.as_view(), name="api-partner-members"),
+    path(
+        "organisations/",
+        organisations.OrganisationListView.as_view(),
+        name="api-partner-organisations",
+    ),
+    path(ORG + "members/", organisations.MemberListView.as_view(), name="api-partner-members"),
     path(
         ORG + "members/<int:membership_id>/",
-        api.MemberDetailView.as_view(),
+        organisations.MemberDetailView.as_view(),
         name="api-partner-member",
     ),
-    path(ORG + "invitations/", api.InvitationListView.as_view(), name="api-partner-invitations"),
+    path(
+        ORG + "invitations/",
+        organisations.InvitationListView.as_view(),
+        name="api-partner-invitations",
+    ),
     path(
         ORG + "invitations/<int:invitation_id>/",
-        api.InvitationDetailView.as_view(),
+        organisations.InvitationDetailView.as_view(),
         name="api-partner-invitation",
     ),
-    path(ORG + "venues/", api.OrganisationVenueListView.as_view(), name="api-partner-org-venues"),
-    path("venues/", api.VenueListView.as_view(), name="api-partner-venues"),
-    path(VENUE, api.VenueDetailView.as_view(), name="api-partner-venue"),
+    path(
+        ORG + "venues/", venues.OrganisationVenueListView.as_view(), name="api-partner-org-venues"
+    ),
+    path("venues/", venues.VenueListView.as_view(), name="api-partner-venues"),
+    path(VENUE, venues.VenueDetailView.as_view(), name="api-partner-venue"),
     path(
         VENUE + "confirm-schedule/",
-        api.ScheduleConfirmView.as_view(),
+        schedule.ScheduleConfirmView.as_view(),
         name="api-partner-schedule-confirm",
     ),
-    path(VENUE + "hours/", api.HoursView.as_view(), name="api-partner-hours"),
-    path(VENUE + "exceptions/", api.ExceptionListView.as_view(), name="api-partner-exceptions"),
+    path(VENUE + "hours/", schedule.HoursView.as_view(), name="api-partner-hours"),
+    path(
+        VENUE + "exceptions/", schedule.ExceptionListView.as_view(), name="api-partner-exceptions"
+    ),
     path(
         VENUE + "exceptions/<int:exception_id>/",
-        api.ExceptionDetailView.as_view(),
+        schedule.ExceptionDetailView.as_view(),
         name="api-partner-exception",
     ),
-    path(VENUE + "photos/", api.PhotoListView.as_view(), name="api-partner-photos"),
-    path(VENUE + "photos/<int:photo_id>/", api.PhotoDetailView.as_view(), name="api-partner-photo"),
-    path(VENUE + "rooms/", api.RoomListView.as_view(), name="api-partner-rooms"),
-    path("rooms/<int:room_id>/", api.RoomDetailView.as_view(), name="api-partner-room"),
-    path("rooms/<int:room_id>/prices/", api.PriceListView.as_view(), name="api-partner-prices"),
-    path("prices/<int:price_id>/", api.PriceDetailView.as_view(), name="api-partner-price"),
+    path(VENUE + "photos/", venues.PhotoListView.as_view(), name="api-partner-photos"),
     path(
-        VENUE + "loyalty/", points_api.VenueLoyaltyView.as_view(), name="api-partner-venue-loyalty"
+        VENUE + "photos/<int:photo_id>/", venues.PhotoDetailView.as_view(), name="api-partner-photo"
     ),
+    path(VENUE + "rooms/", venues.RoomListView.as_view(), name="api-partner-rooms"),
+    path("rooms/<int:room_id>/", venues.RoomDetailView.as_view(), name="api-partner-room"),
+    path(
+        "rooms/<int:room_id>/prices/", schedule.PriceListView.as_view(), name="api-partner-prices"
+    ),
+    path("prices/<int:price_id>/", schedule.PriceDetailView.as_view(), name="api-partner-price"),
+    path(VENUE + "loyalty/", points.VenueLoyaltyView.as_view(), name="api-partner-venue-loyalty"),
     path(
         "rooms/<int:room_id>/loyalty/",
-        points_api.RoomLoyaltyView.as_view(),
+        points.RoomLoyaltyView.as_view(),
         name="api-partner-room-loyalty",
     ),
     path(
         VENUE + "points-rules/",
-        points_api.PointsRuleListView.as_view(),
+        points.PointsRuleListView.as_view(),
         name="api-partner-points-rules",
     ),
     path(
         VENUE + "points-rules/<int:rule_id>/",
-        points_api.PointsRuleDetailView.as_view(),
+        points.PointsRuleDetailView.as_view(),
         name="api-partner-points-rule",
     ),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from rest_framework import serializers
@@ -17,7 +18,7 @@ from venues.models import OpeningHours
 
 # Lower case as Russian writes them in running text («пн–пт»); the full names are the labels of
 # OpeningHours.Weekday.
-SHORT_NAMES = {
+SHORT_NAMES: dict[int, str | Promise] = {
     OpeningHours.Weekday.MONDAY: pgettext_lazy("short weekday", "Mon"),
     OpeningHours.Weekday.TUESDAY: pgettext_lazy("short weekday", "Tue"),
     OpeningHours.Weekday.WEDNESDAY: pgettext_lazy("short weekday", "Wed"),

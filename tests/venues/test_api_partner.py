@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from venues.models import Membership, OpeningHours, Price, Room, Venue
@@ -167,3 +168,26 @@ def test_the_openapi_schema_documents_the_venues_endpoints(api_client):
         "/api/v1/partner/venues/{venue_id}/hours/",
     ]:
         assert path in schema["paths"], path
+
+
+def test_prices_outside_new_hours_are_kept_and_pointed_out(client, owner_a, room_a):
+    venue = room_a.venue
+    days = [{"weekday": d, "opens": "10:00", "closes": "23:00"} for d in range(6)]
+    days.append({"weekday": 6, "closed": True})
+    response = _api(owner_a).put(
+        f"/api/v1/partner/venues/{venue.pk}/hours/", {"days": days}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert len(response.data["days"]) == 7 and response.data["days"][6]["closed"] is True
+    outside = {(p["day_type"], p["starts"]) for p in response.data["prices_outside_hours"]}
+    # 10:00–02:00 bands no longer fit 10:00–23:00; Sunday is closed; holidays fit no day either.
+    assert outside == {(t, "10:00") for t in ("weekday", "friday", "saturday", "sunday", "holiday")}
+    assert room_a.prices.count() == 5
+
+    client.force_login(owner_a)
+    data = {f"open_{d}": "on" for d in range(7)}
+    data.update({f"opens_{d}": "10:00" for d in range(7)})
+    data.update({f"closes_{d}": "22:00" for d in range(7)})
+    response = client.post(reverse("dashboard:hours", args=[venue.pk]), data, follow=True)
+    assert "выходят за часы работы" in response.content.decode()
+    assert room_a.prices.count() == 5

@@ -7,9 +7,19 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
-from tests.factories import CityFactory, RoomFactory, VenueFactory, open_every_day, price_every_day
-from venues.models import Photo, Room
+from tests.factories import (
+    CityFactory,
+    PriceFactory,
+    RoomFactory,
+    VenueFactory,
+    open_every_day,
+    price_every_day,
+)
+from venues import services
+from venues.models import OpeningHours, Photo, Price, Room, Venue
+from venues.selectors import price_table
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +195,73 @@ def test_the_api_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(5):
         response = api_client.get("/api/v1/rooms/", {"page_size": 30})
     assert len(response.data["results"]) == 30
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"city": "bogus"}, "city"),
+        ({"page": "abc"}, "page"),
+        ({"page": "0"}, "page"),
+        ({"page_size": "x"}, "page_size"),
+    ],
+)
+def test_bad_catalogue_parameters_are_a_400_naming_the_parameter(room_a, query, field):
+    for url in ("/api/v1/rooms/", "/api/v1/venues/"):
+        response = APIClient(HTTP_ACCEPT_LANGUAGE="en").get(url, query)
+        assert response.status_code == 400, (url, query)
+        assert field in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("page_number", ["0", "-1", "abc"])
+def test_a_page_below_one_on_home_is_the_first_page(client, room_a, page_number):
+    for number in range(21):  # two pages
+        RoomFactory(venue=room_a.venue, name=f"Зал {number}", price_from=Decimal(500 + number))
+    response = client.get(reverse("home"), {"page": page_number})
+    assert response.context["page"].number == 1
+
+
+def test_the_room_page_reads_well_in_russian(client, room_a):
+    venue = room_a.venue
+    OpeningHours.objects.filter(venue=venue, weekday=0).update(closes=datetime.time(0))
+    room_a.area_m2 = 10
+    room_a.save()
+    PriceFactory(
+        room=room_a,
+        day_type="weekday",
+        starts=datetime.time(3),
+        ends=datetime.time(4),
+        valid_from=datetime.date(2020, 1, 1),
+        valid_until=datetime.date(2020, 1, 2),
+    )
+    services.room_price_from_refresh(room_id=room_a.pk)
+    page = client.get(reverse("venues:room", args=[room_a.pk])).content.decode()
+    assert "10 м²" in page and "m²" not in page
+    assert "с 10:00 до полуночи" in page
+    assert "с 10:00 до 02:00 следующего дня" in page
+    assert "следующей ночи" not in page
+    assert "Europe/Moscow" not in page and "(UTC+3)" in page
+    assert "<th>Праздник</th>" in page
+
+
+def test_price_table_rows_go_by_start_time():
+    def band(starts, ends, valid_from=None):
+        return Price(
+            day_type="weekday",
+            starts=datetime.time(starts),
+            ends=datetime.time(ends),
+            valid_from=valid_from,
+        )
+
+    rows = price_table([band(17, 2), band(10, 17, datetime.date(2026, 1, 1)), band(10, 2)])
+    assert [(r.starts.hour, r.ends.hour) for r in rows] == [(10, 17), (10, 2), (17, 2)]
+
+
+def test_a_free_cancellation_policy_does_not_mention_a_zero_fee(client, room_a):
+    Venue.objects.filter(pk=room_a.venue.pk).update(
+        cancellation_fee_percent=0, cancellation_free_hours=12
+    )
+    services.room_price_from_refresh(room_id=room_a.pk)
+    page = client.get(reverse("venues:venue", args=[room_a.venue.pk])).content.decode()
+    assert "Бесплатная отмена в любое время до начала." in page
+    assert "0%" not in page

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
 
-from tests.factories import UserFactory
-from venues.models import Membership, OpeningHours, Organisation, Photo, Price, Room, Venue
+from tests.factories import RoomFactory, UserFactory
+from venues import services
+from venues.models import (
+    Invitation,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Photo,
+    Price,
+    Room,
+    Venue,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +233,133 @@ def test_the_venue_side_navigation_lists_registered_pages_for_the_role(
     page = client.get(reverse("dashboard:venue", args=[venue_a.pk])).content.decode()
     assert reverse("dashboard:hours", args=[venue_a.pk]) not in page
     assert reverse("dashboard:rooms", args=[venue_a.pk]) in page
+
+
+def _venue_post(venue: Venue, **override) -> dict:
+    data = {
+        "name": venue.name,
+        "city": venue.city_id,
+        "address": venue.address,
+        "timezone": venue.timezone,
+        "booking_mode": venue.booking_mode,
+        "cancellation_free_hours": venue.cancellation_free_hours,
+        "cancellation_fee_percent": venue.cancellation_fee_percent,
+        "is_published": "on",
+    }
+    data.update(override)
+    return data
+
+
+def test_a_venue_without_any_way_to_pay_is_a_friendly_form_error(client, owner_a, venue_a):
+    client.force_login(owner_a)
+    response = client.post(reverse("dashboard:venue-edit", args=[venue_a.pk]), _venue_post(venue_a))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Выберите хотя бы один способ оплаты." in page
+    assert "venue_has_payment_mode" not in page
+    venue_a.refresh_from_db()
+    assert venue_a.pay_at_venue
+
+
+def test_the_dashboard_counts_every_member_of_the_team(client, owner_a, manager_a, venue_a):
+    client.force_login(owner_a)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    assert "Команда: 2 человека" in page
+
+
+def test_exceptions_are_listed_by_date_and_show_the_year_when_not_this_year(
+    client, owner_a, room_a
+):
+    today = timezone.localdate()
+    later = datetime.date(today.year + 1, 1, 7)
+    soon = today + datetime.timedelta(days=1)
+    for day in (later, soon):
+        services.schedule_exception_create(actor=owner_a, venue=room_a.venue, date=day)
+    client.force_login(owner_a)
+    page = client.get(reverse("dashboard:exceptions", args=[room_a.venue.pk])).content.decode()
+    assert page.index(f"{soon.day} ") < page.index(f"7 января {later.year}")
+    services.room_price_from_refresh(room_id=room_a.pk)
+    public = client.get(reverse("venues:venue", args=[room_a.venue.pk])).content.decode()
+    assert f"7 января {later.year}" in public
+
+
+def test_confirming_the_schedule_returns_to_the_page_and_refuses_an_all_closed_week(
+    client, owner_a, venue_a
+):
+    client.force_login(owner_a)
+    here = reverse("dashboard:rooms", args=[venue_a.pk])
+    page = client.get(here).content.decode()
+    assert "Подтвердить расписание" in page and f'value="{here}"' in page
+    url = reverse("dashboard:schedule-confirm", args=[venue_a.pk])
+    assert client.post(url, {"next": here})["Location"] == here
+    assert client.post(url, {"next": "https://evil.example/"})["Location"] == reverse(
+        "dashboard:venue", args=[venue_a.pk]
+    )
+    OpeningHours.objects.filter(venue=venue_a).delete()
+    Venue.objects.filter(pk=venue_a.pk).update(schedule_confirmed_at=None)
+    response = client.post(url, {"next": here}, follow=True)
+    assert "Все дни отмечены как выходные" in response.content.decode()
+    assert Venue.objects.get(pk=venue_a.pk).schedule_confirmed_at is None
+
+
+def test_a_room_without_prices_says_it_is_hidden_and_has_no_dangling_separator(
+    client, owner_a, venue_a
+):
+    room = RoomFactory(venue=venue_a, name="Пустой", is_active=True)
+    client.force_login(owner_a)
+    page = client.get(reverse("dashboard:room", args=[venue_a.pk, room.pk])).content.decode()
+    assert "не показывается в каталоге, пока у него нет цены" in page
+    assert "</a> · \n" not in page and "</a> · </span>" not in page
+
+
+def test_deleting_things_asks_for_confirmation(client, owner_a, manager_a, room_a, org_a_objects):
+    client.force_login(owner_a)
+    venue = room_a.venue
+    pages = [
+        reverse("dashboard:photos", args=[venue.pk]),
+        reverse("dashboard:exceptions", args=[venue.pk]),
+        reverse("dashboard:price-edit", args=[venue.pk, room_a.pk, org_a_objects["price_id"]]),
+        reverse("dashboard:team", args=[venue.organisation_id]),
+    ]
+    for url in pages:
+        assert "data-confirm=" in client.get(url).content.decode(), url
+
+
+def test_a_huge_picture_is_refused_as_too_large_in_pixels(client, owner_a, venue_a, upload):
+    buffer = io.BytesIO()
+    Image.new("1", (16000, 16000)).save(buffer, format="PNG")
+    client.force_login(owner_a)
+    response = client.post(
+        reverse("dashboard:photos", args=[venue_a.pk]),
+        {"image": upload(name="huge.png", content=buffer.getvalue())},
+    )
+    assert response.status_code == 400
+    assert "слишком большая по размеру в пикселях" in response.content.decode()
+
+
+def test_an_empty_business_name_is_a_400_like_other_invalid_forms(client, owner_a):
+    client.force_login(owner_a)
+    response = client.post(reverse("dashboard:organisation-create"), {"name": "  "})
+    assert response.status_code == 400
+
+
+def test_the_english_business_form_has_an_english_example(client, owner_a):
+    client.force_login(owner_a)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("dashboard:organisation-create")).content.decode()
+    assert "Sound &amp; Co" in page and "Звук" not in page
+
+
+def test_someone_elses_invitation_explains_itself_without_revealing_the_address(client, org_a):
+    Invitation.objects.create(
+        organisation=org_a, email="secret-person@example.com", role="manager", token="tok-x"
+    )
+    other = UserFactory(email="other@example.com")
+    client.force_login(other)
+    response = client.get(reverse("dashboard:invitation", args=["tok-x"]))
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "Это приглашение для другого адреса" in page
+    assert "secret-person" not in page
+    assert reverse("account_logout") in page
+    assert not other.memberships.exists()

@@ -13,7 +13,16 @@ from core.models import AuditLog
 from tests.factories import PriceFactory, RoomFactory, UserFactory, VenueFactory
 from tests.venues.conftest import png_bytes
 from venues import services
-from venues.models import Membership, OpeningHours, Price, ScheduleException, Venue
+from venues.models import (
+    City,
+    Holiday,
+    Membership,
+    OpeningHours,
+    Organisation,
+    Price,
+    ScheduleException,
+    Venue,
+)
 
 T = datetime.time
 D = datetime.date
@@ -393,3 +402,100 @@ def test_a_new_partner_owns_the_organisation_they_create():
     assert Membership.objects.get(organisation=organisation).user == user
     with pytest.raises(ApplicationError):
         services.organisation_create(user=user, name="   ")
+
+
+def test_staff_create_an_organisation_for_its_owner_and_rename_it(staff_user):
+    owner = UserFactory()
+    organisation = services.organisation_create(user=owner, name="Звук", actor=staff_user)
+    assert Membership.objects.get(organisation=organisation).user == owner
+    created = AuditLog.objects.get(action="organisation.create")
+    assert (created.actor, created.after) == (staff_user, {"name": "Звук", "owner": owner.pk})
+    services.organisation_update(actor=staff_user, organisation=organisation, name=" Звук и Ко ")
+    assert Organisation.objects.get(pk=organisation.pk).name == "Звук и Ко"
+    renamed = AuditLog.objects.get(action="organisation.update")
+    assert (renamed.before, renamed.after) == ({"name": "Звук"}, {"name": "Звук и Ко"})
+    with pytest.raises(ApplicationError, match="Enter a name"):
+        services.organisation_update(actor=staff_user, organisation=organisation, name=" ")
+    assert Organisation.objects.get(pk=organisation.pk).name == "Звук и Ко"
+
+
+def test_staff_add_a_member_once(org_a, owner_a, staff_user):
+    person = UserFactory()
+    membership = services.membership_create(
+        actor=staff_user, organisation=org_a, user=person, role="manager"
+    )
+    assert (membership.organisation, membership.role) == (org_a, "manager")
+    assert AuditLog.objects.get(action="membership.create").actor == staff_user
+    with pytest.raises(Conflict, match="already a member"):
+        services.membership_create(actor=staff_user, organisation=org_a, user=owner_a, role="owner")
+    with pytest.raises(ApplicationError, match="Choose a role"):
+        services.membership_create(
+            actor=staff_user, organisation=org_a, user=UserFactory(), role="boss"
+        )
+    assert org_a.memberships.count() == 2
+
+
+# --- the staff's calendar: cities and holidays -------------------------------------------------
+
+
+def test_cities_are_validated_audited_and_kept_while_venues_are_in_them(venue_a, staff_user):
+    city = services.city_create(
+        actor=staff_user, name="Казань", slug="kazan", timezone="Europe/Moscow"
+    )
+    services.city_update(actor=staff_user, city=city, timezone="Europe/Samara")
+    assert City.objects.get(slug="kazan").timezone == "Europe/Samara"
+    with pytest.raises(ApplicationError) as refused:
+        services.city_update(actor=staff_user, city=city, timezone="Mars/Olympus")
+    assert "Mars/Olympus" in refused.value.fields["timezone"][0]
+    with pytest.raises(ApplicationError) as refused:
+        services.city_create(
+            actor=staff_user, name="Другая", slug="kazan", timezone="Europe/Moscow"
+        )
+    assert "slug" in refused.value.fields
+    with pytest.raises(Conflict, match="venues in this city"):
+        services.city_delete(actor=staff_user, city=venue_a.city)
+    services.city_delete(actor=staff_user, city=City.objects.get(slug="kazan"))
+    assert not City.objects.filter(slug="kazan").exists()
+    audited = AuditLog.objects.filter(actor=staff_user).order_by("pk")
+    actions = list(audited.values_list("action", flat=True))
+    assert actions == ["city.create", "city.update", "city.delete"]
+
+
+def test_holidays_are_one_per_date_and_audited(staff_user):
+    holiday = services.holiday_create(actor=staff_user, date=D(2026, 6, 12), name="День России")
+    with pytest.raises(ApplicationError) as refused:
+        services.holiday_create(actor=staff_user, date=D(2026, 6, 12), name="Ещё один")
+    assert "date" in refused.value.fields
+    services.holiday_update(actor=staff_user, holiday=holiday, date=D(2026, 6, 13))
+    assert Holiday.objects.get().date == D(2026, 6, 13)
+    services.holiday_delete(actor=staff_user, holiday=holiday)
+    assert not Holiday.objects.exists()
+    audited = AuditLog.objects.filter(actor=staff_user).order_by("pk")
+    actions = list(audited.values_list("action", flat=True))
+    assert actions == ["holiday.create", "holiday.update", "holiday.delete"]
+
+
+def test_an_exception_is_changed_by_the_rules_it_was_added_by(venue_a, owner_a):
+    now = datetime.datetime(2026, 12, 1, 12, 0, tzinfo=datetime.UTC)
+    first = services.schedule_exception_create(
+        actor=owner_a, venue=venue_a, date=D(2026, 12, 31), now=now
+    )
+    services.schedule_exception_create(actor=owner_a, venue=venue_a, date=D(2027, 1, 1), now=now)
+    services.schedule_exception_update(
+        actor=owner_a, exception=first, is_closed=False, opens=T(10), closes=T(18), now=now
+    )
+    first.refresh_from_db()
+    assert (first.is_closed, first.opens, first.closes) == (False, T(10), T(18))
+    with pytest.raises(Conflict, match="already an exception"):
+        services.schedule_exception_update(
+            actor=owner_a, exception=first, date=D(2027, 1, 1), now=now
+        )
+    with pytest.raises(ApplicationError, match="in the past"):
+        services.schedule_exception_update(
+            actor=owner_a, exception=first, date=D(2026, 11, 30), now=now
+        )
+    with pytest.raises(ApplicationError, match="must differ"):
+        services.schedule_exception_update(actor=owner_a, exception=first, closes=T(10), now=now)
+    first = ScheduleException.objects.get(pk=first.pk)
+    assert (first.date, first.closes) == (D(2026, 12, 31), T(18))
+    assert AuditLog.objects.filter(action="venue.exception_update").count() == 1

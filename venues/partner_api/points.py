@@ -6,13 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.http import SignedInApiRequest
 from core.errors import ApplicationError
 from venues import selectors, services
-from venues.api_partner import TIME, PartnerView, _valid
 from venues.models import EDITORS, Room, Venue
+from venues.partner_api.base import TIME_FORMAT, PartnerView, validated
 from venues.weekdays import weekdays_api_field
 
 
@@ -51,9 +51,12 @@ class PartnerPointsRuleIn(serializers.Serializer):
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
     weekdays = weekdays_api_field()
-    time_from = serializers.TimeField(**TIME, required=False, allow_null=True)
+    time_from = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
     time_to = serializers.TimeField(
-        **TIME, required=False, allow_null=True, help_text="At or before time_from: past midnight"
+        format=TIME_FORMAT,
+        required=False,
+        allow_null=True,
+        help_text="At or before time_from: past midnight",
     )
     percent = serializers.IntegerField(min_value=0, max_value=100)
 
@@ -64,7 +67,7 @@ class PartnerPointsRuleOut(PartnerPointsRuleIn):
     created_at = serializers.DateTimeField()
 
 
-def _venue_out(venue: Venue, request: Request) -> dict:
+def _venue_out(venue: Venue, request: SignedInApiRequest) -> dict:
     data = PartnerVenueLoyaltyIO(venue).data
     return {
         "id": venue.pk,
@@ -78,13 +81,13 @@ class VenueLoyaltyView(PartnerView):
     """The venue's points settings (GET); change them (PATCH, owners and managers)."""
 
     @extend_schema(responses=PartnerVenueLoyaltyOut)
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         return Response(_venue_out(self.venue(venue_id), request))
 
     @extend_schema(request=PartnerVenueLoyaltyIO, responses=PartnerVenueLoyaltyOut)
-    def patch(self, request: Request, venue_id: int) -> Response:
+    def patch(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        values = _valid(PartnerVenueLoyaltyIO, request, partial=True)
+        values = validated(PartnerVenueLoyaltyIO, request, partial=True)
         venue = services.venue_loyalty_update(actor=request.user, venue=venue, **values)
         return Response(_venue_out(venue, request))
 
@@ -93,14 +96,14 @@ class RoomLoyaltyView(PartnerView):
     """The room's own max share payable by points (GET); set it, null = the venue's (PATCH)."""
 
     @extend_schema(responses=PartnerRoomLoyaltyOut)
-    def get(self, request: Request, room_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, room_id: int) -> Response:
         room = self.room(room_id)
         return Response({"id": room.pk, "max_points_percent": room.max_points_percent})
 
     @extend_schema(request=PartnerRoomLoyaltyIO, responses=PartnerRoomLoyaltyOut)
-    def patch(self, request: Request, room_id: int) -> Response:
+    def patch(self, request: SignedInApiRequest, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
-        values = _valid(PartnerRoomLoyaltyIO, request)
+        values = validated(PartnerRoomLoyaltyIO, request)
         room = services.room_loyalty_update(
             actor=request.user, room=room, max_points_percent=values["max_points_percent"]
         )
@@ -111,14 +114,14 @@ class PointsRuleListView(PartnerView):
     """The venue's period rules (GET); add one (POST, owners and managers)."""
 
     @extend_schema(responses=PartnerPointsRuleOut(many=True))
-    def get(self, request: Request, venue_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
         rules = selectors.points_rules_for_venue(self.venue(venue_id))
         return Response(PartnerPointsRuleOut(rules, many=True).data)
 
     @extend_schema(request=PartnerPointsRuleIn, responses={201: PartnerPointsRuleOut})
-    def post(self, request: Request, venue_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        values = _valid(PartnerPointsRuleIn, request)
+        values = validated(PartnerPointsRuleIn, request)
         room_id = values.pop("room", None)
         if room_id is not None:
             room = Room.objects.filter(venue=venue, pk=room_id).first()
@@ -138,14 +141,14 @@ class PointsRuleDetailView(PartnerView):
     """A period rule (GET); delete it (DELETE, owners and managers)."""
 
     @extend_schema(responses=PartnerPointsRuleOut)
-    def get(self, request: Request, venue_id: int, rule_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, venue_id: int, rule_id: int) -> Response:
         rule = selectors.points_rule_for_member(
             user=request.user, venue_id=venue_id, rule_id=rule_id
         )
         return Response(PartnerPointsRuleOut(rule).data)
 
     @extend_schema(responses={204: None})
-    def delete(self, request: Request, venue_id: int, rule_id: int) -> Response:
+    def delete(self, request: SignedInApiRequest, venue_id: int, rule_id: int) -> Response:
         rule = selectors.points_rule_for_member(
             user=request.user, venue_id=venue_id, rule_id=rule_id, roles=EDITORS
         )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,56 +11,10 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
 from venues import selectors, services
-from venues.forms import DATE_INPUT, TIME_INPUT, WHOLE_NUMBER
-from venues.models import EDITORS, Room, Venue
-from venues.partner import venue_page
-from venues.views_dashboard import _form_error, _render
-from venues.weekdays import weekdays_form_field
-
-PERCENT = {"min_value": 0, "max_value": 100, "error_messages": {"invalid": WHOLE_NUMBER}}
-
-
-class VenueLoyaltyForm(forms.Form):
-    accepts_points = forms.BooleanField(label=_("Accept points"), required=False)
-    max_points_percent = forms.IntegerField(
-        label=_("Max share of a booking payable by points, %"), **PERCENT
-    )
-    cashback_boost_percent = forms.IntegerField(
-        label=_("Extra cashback you fund, %"),
-        min_value=0,
-        max_value=10,
-        error_messages={"invalid": WHOLE_NUMBER},
-    )
-    points_min_booking_amount = forms.DecimalField(
-        label=_("Minimum booking price to use points, ₽"),
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-    )
-    earn_min_booking_amount = forms.DecimalField(
-        label=_("Minimum paid in money to earn cashback, ₽"),
-        required=False,
-        min_value=0,
-        max_digits=10,
-        decimal_places=2,
-    )
-
-
-class PointsRuleForm(forms.Form):
-    room = forms.ModelChoiceField(
-        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("All rooms")
-    )
-    date_from = forms.DateField(label=_("From date"), required=False, widget=DATE_INPUT)
-    date_to = forms.DateField(label=_("To date"), required=False, widget=DATE_INPUT)
-    weekdays = weekdays_form_field()
-    time_from = forms.TimeField(label=_("From time"), required=False, widget=TIME_INPUT)
-    time_to = forms.TimeField(label=_("To time"), required=False, widget=TIME_INPUT)
-    percent = forms.IntegerField(label=_("Share payable by points, %"), **PERCENT)
-
-    def __init__(self, *args, venue: Venue, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = venue.rooms.order_by("name")
+from venues.forms import PointsRuleForm, VenueLoyaltyForm, add_application_error
+from venues.models import EDITORS, Venue
+from venues.partner import PartnerRequest, venue_page
+from venues.partner_views.base import render_page
 
 
 def _context(venue: Venue, **extra) -> dict:
@@ -82,19 +35,19 @@ def _settings_form(venue: Venue, data=None) -> VenueLoyaltyForm:
 
 
 @venue_page(write_roles=EDITORS)
-def points(request: HttpRequest, venue: Venue) -> HttpResponse:
+def points(request: PartnerRequest, venue: Venue) -> HttpResponse:
     """Read for every member; owners and managers save the settings (others get 403)."""
     form = _settings_form(venue, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.venue_loyalty_update(actor=request.user, venue=venue, **form.cleaned_data)
         except ApplicationError as error:
-            _form_error(form, error)
+            add_application_error(form, error)
         else:
             messages.success(request, _("Points settings saved."))
             return redirect("dashboard:points", venue_id=venue.pk)
     context = _context(venue, form=form, rule_form=PointsRuleForm(venue=venue))
-    return _render(
+    return render_page(
         request,
         "dashboard/points.html",
         context,
@@ -104,7 +57,7 @@ def points(request: HttpRequest, venue: Venue) -> HttpResponse:
 
 @require_POST
 @venue_page(roles=EDITORS)
-def room_points(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
+def room_points(request: PartnerRequest, venue: Venue, room_id: int) -> HttpResponse:
     room = get_object_or_404(venue.rooms, pk=room_id)
     value = request.POST.get("max_points_percent", "").strip()
     try:
@@ -119,23 +72,23 @@ def room_points(request: HttpRequest, venue: Venue, room_id: int) -> HttpRespons
 
 @require_POST
 @venue_page(roles=EDITORS)
-def points_rule_create(request: HttpRequest, venue: Venue) -> HttpResponse:
+def points_rule_create(request: PartnerRequest, venue: Venue) -> HttpResponse:
     rule_form = PointsRuleForm(request.POST, venue=venue)
     if rule_form.is_valid():
         try:
             services.points_rule_create(actor=request.user, venue=venue, **rule_form.cleaned_data)
         except ApplicationError as error:
-            _form_error(rule_form, error)
+            add_application_error(rule_form, error)
         else:
             messages.success(request, _("Rule added."))
             return redirect("dashboard:points", venue_id=venue.pk)
     context = _context(venue, form=_settings_form(venue), rule_form=rule_form)
-    return _render(request, "dashboard/points.html", context, status=400)
+    return render_page(request, "dashboard/points.html", context, status=400)
 
 
 @require_POST
 @venue_page(roles=EDITORS)
-def points_rule_delete(request: HttpRequest, venue: Venue, rule_id: int) -> HttpResponse:
+def points_rule_delete(request: PartnerRequest, venue: Venue, rule_id: int) -> HttpResponse:
     rule = get_object_or_404(venue.points_rules, pk=rule_id)
     services.points_rule_delete(actor=request.user, rule=rule)
     messages.success(request, _("Rule deleted."))
