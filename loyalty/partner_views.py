@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import SignedInRequest
 from core.errors import ApplicationError
+from core.forms import add_application_error
 from loyalty import selectors, services
 from loyalty.models import Campaign
 from venues.models import EDITORS, Room, Venue
@@ -55,10 +56,7 @@ def campaigns(request: SignedInRequest, venue: Venue) -> HttpResponse:
             values = cast(services.CampaignValues, form.cleaned_data)
             services.campaign_create(venue=venue, actor=request.user, values=values)
         except ApplicationError as error:
-            for field, message in (error.fields or {}).items():
-                form.add_error(field if field in form.fields else None, message)
-            if not error.fields:
-                form.add_error(None, str(error))
+            add_application_error(form, error)
         else:
             messages.success(request, _("The campaign is running."))
             return redirect("loyalty:dashboard-campaigns", venue_id=venue.pk)

@@ -17,9 +17,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from venues import services
-from venues.admin_writes import (
+from accounts.admin_writes import (
     ServiceInline,
     ServiceModelAdmin,
     Values,
@@ -27,6 +25,8 @@ from venues.admin_writes import (
     staff_of,
     write_or_refuse,
 )
+from accounts.models import User
+from venues import services
 from venues.models import (
     City,
     Holiday,

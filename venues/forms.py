@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
@@ -34,18 +35,6 @@ WHOLE_NUMBER = _("Enter a whole number.")
 NUMBER = _("Enter a number.")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time", "step": 1800}, format="%H:%M")
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def add_application_error(form: forms.BaseForm, error: ApplicationError) -> None:
-    """Show a service's error on the form: on its fields when it names them, else on top."""
-    placed = False
-    for name, field_messages in error.fields.items():
-        if name in form.fields:
-            for message in field_messages if isinstance(field_messages, list) else [field_messages]:
-                form.add_error(name, str(message))
-            placed = True
-    if not placed:
-        form.add_error(None, str(error.message))
 
 
 class OrganisationForm(forms.Form):
@@ -149,7 +138,10 @@ class PhotoForm(forms.Form):
         try:
             services.photo_validate(image)
         except ApplicationError as error:
-            raise forms.ValidationError(error.fields.get("image", [error.message])) from error
+            messages = error.fields.get("image", [error.message])
+            raise forms.ValidationError(
+                [messages] if isinstance(messages, str | Promise) else list(messages)
+            ) from error
         return image
 
 

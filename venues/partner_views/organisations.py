@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import SignedInRequest
 from core.errors import ApplicationError, NotFound
+from core.forms import add_application_error
 from venues import selectors, services
-from venues.forms import InvitationForm, MembershipRoleForm, OrganisationForm, add_application_error
+from venues.forms import InvitationForm, MembershipRoleForm, OrganisationForm
 from venues.models import OWNERS, Invitation, Membership, Organisation
 from venues.partner import PartnerRequest, organisation_page
 from venues.partner_views.base import render_page

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import add_application_error
 from venues import selectors, services
-from venues.forms import PointsRuleForm, VenueLoyaltyForm, add_application_error
+from venues.forms import PointsRuleForm, VenueLoyaltyForm
 from venues.models import EDITORS, Venue
 from venues.partner import PartnerRequest, venue_page
 from venues.partner_views.base import render_page

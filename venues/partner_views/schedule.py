@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import add_application_error
 from venues import selectors, services
-from venues.forms import PriceForm, ScheduleExceptionForm, WeeklyHoursForm, add_application_error
+from venues.forms import PriceForm, ScheduleExceptionForm, WeeklyHoursForm
 from venues.models import EDITORS, Price, Venue
 from venues.partner import PartnerRequest, venue_page
 from venues.partner_views.base import render_page, room_of_venue

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import ApplicationError
+from core.forms import add_application_error
 from venues import selectors, services
-from venues.forms import PhotoForm, RoomForm, VenueForm, add_application_error
+from venues.forms import PhotoForm, RoomForm, VenueForm
 from venues.models import EDITORS, Organisation, Room, Venue
 from venues.partner import PartnerRequest, organisation_page, venue_page
 from venues.partner_views.base import render_page, room_of_venue

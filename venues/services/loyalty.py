@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ApplicationError
-from core.services import audit_record
+from core.services import apply_values, audit_record, full_clean, save_or_conflict, snapshot
 from venues.models import BOOST_PERCENT_MESSAGE, POINTS_PERCENT_MESSAGE, PointsRule, Room, Venue
-from venues.services._common import apply_values, full_clean, save_or_conflict, snapshot
 
 
 class VenueLoyaltyValues(TypedDict, total=False):

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.after_commit import announce
 from core.errors import ApplicationError, Conflict, NotFound
-from core.services import audit_record
+from core.services import audit_record, full_clean, save_or_conflict
 from venues import signals
 from venues.models import Invitation, Membership, Organisation
-from venues.services._common import full_clean, save_or_conflict
 
 Role = Membership.Role
 

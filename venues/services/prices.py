@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.errors import ApplicationError
-from core.services import audit_record
+from core.services import apply_values, audit_record, full_clean, save_or_conflict, snapshot
 from venues.models import Price, Room
 from venues.selectors import DAY_TYPE_WEEKDAYS, within_hours
-from venues.services._common import apply_values, full_clean, save_or_conflict, snapshot
 
 DayType = Price.DayType
 MINUTES_PER_DAY = 24 * 60

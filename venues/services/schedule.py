@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.after_commit import announce
 from core.errors import ApplicationError, Conflict
-from core.services import audit_record
+from core.services import (
+    apply_values,
+    audit_record,
+    full_clean,
+    json_value,
+    save_or_conflict,
+    snapshot,
+)
 from venues import signals
 from venues.models import (
     SCHEDULE_FRESH_DAYS,
@@ -25,13 +32,6 @@ from venues.models import (
     OpeningHours,
     ScheduleException,
     Venue,
-)
-from venues.services._common import (
-    apply_values,
-    full_clean,
-    json_value,
-    save_or_conflict,
-    snapshot,
 )
 
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.after_commit import announce
 from core.errors import ApplicationError, Conflict
-from core.services import audit_record
+from core.services import apply_values, audit_record, full_clean, save_or_conflict, snapshot
 from venues import signals
 from venues.models import ROOM_NAME_TAKEN_MESSAGE, City, Organisation, Room, Venue
-from venues.services._common import apply_values, full_clean, save_or_conflict, snapshot
 
 
 class VenueValues(TypedDict, total=False):

@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from core.errors import ApplicationError
-from venues.forms import add_application_error
+from core.forms import add_application_error
 
 M = TypeVar("M", bound=models.Model)
 T = TypeVar("T")
