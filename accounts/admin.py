@@ -1,4 +1,6 @@
-"""Admin for users."""
+"""Admin for users: profile and access changes go through the accounts services."""
+
+from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -6,13 +8,38 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
+from accounts.admin_writes import ServiceModelAdmin, Values, Writes
 from accounts.models import User
+
+PROFILE_FIELDS = ("name", "phone", "birthday")
+
+
+def _user_create(staff: User, values: Values) -> User:
+    return services.user_create(actor=staff, email=values["email"], password=values["password1"])
+
+
+def _user_update(staff: User, user: User, values: Values) -> User:
+    if any(name in values for name in PROFILE_FIELDS):
+        profile = {name: values.get(name, getattr(user, name)) for name in PROFILE_FIELDS}
+        user = services.profile_update(user=user, actor=staff, **profile)
+    access = {name: values[name] for name in services.ACCESS_FIELDS if name in values}
+    if access:
+        user = services.user_access_update(actor=staff, user=user, **access)
+    return user
 
 
 class UserCreationForm(BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email"]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        # Admin saves through accounts.services.user_create, not by building the model from the
+        # form, so the password is checked here, against the e-mail entered.
+        self.validate_password_for_user(User(email=str(cleaned.get("email") or "")))
+        return cleaned
 
 
 class UserChangeForm(BaseUserChangeForm):
@@ -22,20 +49,24 @@ class UserChangeForm(BaseUserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceModelAdmin, BaseUserAdmin):
+    """The e-mail is changed by its owner (allauth confirms it), the password on its own page;
+    users are not deleted here (make them inactive)."""
+
+    writes = Writes[User](create=_user_create, update=_user_update, create_only=("email",))
     form = UserChangeForm
     add_form = UserCreationForm
     ordering = ["-date_joined"]
     list_display = ["email", "name", "phone", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "date_joined"]
     search_fields = ["email", "name", "phone"]
-    readonly_fields = ["date_joined", "last_login", "birthday_set_at"]
+    readonly_fields = ["date_joined", "last_login", "birthday_set_at", "password"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Profile"), {"fields": ["name", "phone", "birthday", "birthday_set_at"]}),
         (
             _("Permissions"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+            {"fields": ["is_active", "is_staff", "is_superuser"]},
         ),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

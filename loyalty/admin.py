@@ -1,9 +1,11 @@
-"""Admin for the points ledger: read-only history, and a form for staff to adjust points."""
+"""Admin of loyalty: the points ledger read-only with a form for staff to adjust points; tiers,
+campaigns and holiday grants written through the services (accounts.admin_writes)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -20,6 +22,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_writes import ServiceModelAdmin, Values, Writes
+from accounts.models import User
 from core.errors import ApplicationError
 from loyalty import selectors, services
 from loyalty.models import (
@@ -276,8 +280,19 @@ class ExpiryReminderAdmin(ReadOnlyAdmin):
 # --- earning: staff edit tiers, campaigns and holiday grants ---------------------------------
 
 
+def _tier_create(staff: User, values: Values) -> Tier:
+    return services.tier_create(actor=staff, values=cast(services.TierValues, values))
+
+
+def _tier_update(staff: User, tier: Tier, values: Values) -> Tier:
+    return services.tier_update(actor=staff, tier=tier, values=cast(services.TierValues, values))
+
+
 @admin.register(Tier)
-class TierAdmin(admin.ModelAdmin):
+class TierAdmin(ServiceModelAdmin):
+    """Tiers are added and changed, never deleted: clients hold them."""
+
+    writes = Writes[Tier](create=_tier_create, update=_tier_update)
     list_display = ("name", "min_money_365d", "min_sessions_365d", "cashback_percent")
 
 
@@ -298,8 +313,27 @@ class CampaignAdminForm(forms.ModelForm):
         exclude: list[str] = []
 
 
+def _campaign_create(staff: User, values: Values) -> Campaign:
+    venue = values.pop("venue", None)
+    return services.campaign_create(
+        venue=venue, actor=staff, values=cast(services.CampaignValues, values)
+    )
+
+
+def _campaign_update(staff: User, campaign: Campaign, values: Values) -> Campaign:
+    return services.campaign_update(
+        campaign=campaign, actor=staff, values=cast(services.CampaignValues, values)
+    )
+
+
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ServiceModelAdmin):
+    """Staff start, change, pause and resume campaigns (the platform's, or any venue's);
+    a campaign is not deleted, so its history keeps its name."""
+
+    writes = Writes[Campaign](
+        create=_campaign_create, update=_campaign_update, create_only=("venue",)
+    )
     form = CampaignAdminForm
     list_display = (
         "name",
@@ -321,14 +355,23 @@ class CampaignAdmin(admin.ModelAdmin):
     def weekdays_display(self, obj: Campaign) -> str:
         return weekdays_label(obj.weekdays) or str(_("every day"))
 
-    def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+
+def _grant_create(staff: User, values: Values) -> HolidayGrant:
+    values = cast(services.HolidayGrantValues, values)
+    return services.holiday_grant_create(actor=staff, values=values)
+
+
+def _grant_update(staff: User, grant: HolidayGrant, values: Values) -> HolidayGrant:
+    values = cast(services.HolidayGrantValues, values)
+    return services.holiday_grant_update(actor=staff, grant=grant, values=values)
 
 
 @admin.register(HolidayGrant)
-class HolidayGrantAdmin(admin.ModelAdmin):
+class HolidayGrantAdmin(ServiceModelAdmin):
+    """Holiday grants are added and changed (or made inactive), never deleted: the clients'
+    history names them."""
+
+    writes = Writes[HolidayGrant](create=_grant_create, update=_grant_update)
     list_display = ("name", "holiday_date", "grant_date", "amount", "audience", "granted_count")
     list_filter = ("audience", "is_active")
     readonly_fields = ("granted_at", "granted_count")

@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.forms import FileField
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditLog
+from tests.admin_pages import audited as _audited
+from tests.admin_pages import open_form as _open
+from tests.admin_pages import refused as _refused
 from tests.factories import MembershipFactory, RoomFactory, UserFactory
 from venues.models import (
     City,
@@ -75,28 +77,6 @@ def _url(model: str, view: str, *args) -> str:
     return reverse(f"admin:venues_{model}_{view}", args=args)
 
 
-def _form_data(response) -> dict:
-    """What the admin page posts back unchanged: its form's and its inlines' current values."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for bound in form:
-            if bound.field.disabled or isinstance(bound.field, FileField):
-                continue
-            value = bound.field.prepare_value(bound.value())
-            if value is not None and value is not False and value != "":
-                data[bound.html_name] = "on" if value is True else str(value)
-    return data
-
-
-def _open(client, url: str) -> dict:
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return _form_data(response)
-
-
 def _add_row(data: dict, prefix: str, **values) -> None:
     index = int(data[f"{prefix}-TOTAL_FORMS"])
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
@@ -109,19 +89,6 @@ def _row(data: dict, prefix: str, field: str, value) -> int:
         if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and shown == str(value):
             return int(key.split("-")[-2])
     raise LookupError(f"no {prefix} row with {field}={value}")
-
-
-def _refused(response, message: str) -> None:
-    """The page is shown again, with the service's message, as a form error."""
-    assert response.status_code == 200
-    assert response.context["errors"], "the form shows no error"
-    assert message in response.content.decode()
-
-
-def _audited(action: str, actor) -> AuditLog:
-    entry = AuditLog.objects.filter(action=action).latest("pk")
-    assert entry.actor == actor
-    return entry
 
 
 def test_a_price_changed_in_admin_refreshes_the_rooms_price_from_and_is_audited(

@@ -30,8 +30,21 @@ from loyalty.services.earning.cashback import (
     cashback_pend,
     cashback_replan,
 )
-from loyalty.services.earning.holidays import HOLIDAY_REASON, holiday_audience, holiday_grants_run
-from loyalty.services.earning.tiers import tier_upgrade, tiers_recalculate
+from loyalty.services.earning.holidays import (
+    HOLIDAY_REASON,
+    HolidayGrantValues,
+    holiday_audience,
+    holiday_grant_create,
+    holiday_grant_update,
+    holiday_grants_run,
+)
+from loyalty.services.earning.tiers import (
+    TierValues,
+    tier_create,
+    tier_update,
+    tier_upgrade,
+    tiers_recalculate,
+)
 
 __all__ = [
     "BIRTHDAY_DAYS_AHEAD",
@@ -46,6 +59,8 @@ __all__ = [
     "WELCOME_POINTS",
     "AccrualResult",
     "CampaignValues",
+    "HolidayGrantValues",
+    "TierValues",
     "birthday_bonuses_grant",
     "campaign_create",
     "campaign_stop",
@@ -56,9 +71,13 @@ __all__ = [
     "cashback_pend",
     "cashback_replan",
     "holiday_audience",
+    "holiday_grant_create",
+    "holiday_grant_update",
     "holiday_grants_run",
     "profile_bonus_grant",
     "profile_complete",
+    "tier_create",
+    "tier_update",
     "tier_upgrade",
     "tiers_recalculate",
     "welcome_bonus_grant",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +33,7 @@ class CampaignValues(TypedDict, total=False):
     city: City | None
     room_kind: str
     min_amount: Decimal | None
+    is_active: bool
 
 
 FIELDS = (
@@ -47,6 +48,7 @@ FIELDS = (
     "city",
     "room_kind",
     "min_amount",
+    "is_active",
 )
 
 
@@ -113,10 +115,12 @@ def campaign_create(*, venue: Venue | None, actor: User, values: CampaignValues)
 
 
 def campaign_update(*, campaign: Campaign, actor: User, values: CampaignValues) -> Campaign:
-    """Change a campaign's terms (staff, from admin); validated, audited."""
-    _check(values)
+    """Change a campaign's terms, or pause and resume it (staff, from admin); the terms it ends
+    up with are validated; audited."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        current = {name: getattr(campaign, name) for name in FIELDS}
+        _check(cast(CampaignValues, {**current, **values}))
         before = _snapshot(campaign)
         for name, value in dict(values).items():
             if name in FIELDS:

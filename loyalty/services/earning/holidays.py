@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 from bookings.models import Booking
 from core.after_commit import announce
+from core.services import apply_values, audit_record, full_clean, snapshot
 from loyalty import selectors, signals
 from loyalty.models import (
     Account,
@@ -21,8 +23,10 @@ from loyalty.models import (
     LedgerTransaction,
     Lot,
     Posting,
+    Tier,
 )
 from loyalty.services.ledger.engine import AccountKind, Kind, fingerprint, system_account
+from venues.models import City
 
 HOLIDAY_REASON = gettext_noop("Holiday gift: %(name)s")
 
@@ -165,3 +169,60 @@ def holiday_grants_run(*, now: datetime, batch_size: int = 2000) -> int:
             )
         granted += count
     return granted
+
+
+# --- staff: the grants themselves ---------------------------------------------------------------
+
+
+class HolidayGrantValues(TypedDict, total=False):
+    name: str
+    holiday_date: date
+    grant_date: date
+    amount: int
+    lifetime_days: int
+    audience: str
+    active_days: int | None
+    min_tier: Tier | None
+    city: City | None
+    message: str
+    is_active: bool
+
+
+GRANT_FIELDS = tuple(HolidayGrantValues.__annotations__)
+
+
+def holiday_grant_create(*, actor: User, values: HolidayGrantValues) -> HolidayGrant:
+    """A holiday grant (staff): checked like the database checks it, audited. The daily job
+    grants it from its grant date to the holiday."""
+    grant = HolidayGrant()
+    apply_values(grant, values, GRANT_FIELDS)
+    full_clean(grant, exclude=("granted_at", "granted_count"), constraints=True)
+    with transaction.atomic():
+        grant.save()
+        audit_record(
+            actor=actor,
+            action="holiday_grant.create",
+            obj=grant,
+            after=snapshot(grant, GRANT_FIELDS),
+        )
+    return grant
+
+
+def holiday_grant_update(
+    *, actor: User, grant: HolidayGrant, values: HolidayGrantValues
+) -> HolidayGrant:
+    """Change a holiday grant (staff); clients already granted keep what they got."""
+    with transaction.atomic():
+        grant = HolidayGrant.objects.select_for_update().get(pk=grant.pk)
+        before = snapshot(grant, GRANT_FIELDS)
+        apply_values(grant, values, GRANT_FIELDS)
+        full_clean(grant, exclude=("granted_at", "granted_count"), constraints=True)
+        grant.save()
+        audit_record(
+            actor=actor,
+            action="holiday_grant.update",
+            obj=grant,
+            before=before,
+            after=snapshot(grant, GRANT_FIELDS),
+        )
+    return grant

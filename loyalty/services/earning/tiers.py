@@ -1,13 +1,18 @@
 """Tiers: a client rises at once when the last 365 days reach a higher tier; the nightly
-recalculation is where they fall back."""
+recalculation is where they fall back. Staff define the tiers."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TypedDict
 
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.errors import ApplicationError
+from core.services import apply_values, audit_record, full_clean, save_or_conflict, snapshot
 from loyalty import selectors
 from loyalty.models import ClientTier, Tier
 
@@ -66,3 +71,55 @@ def tiers_recalculate(*, now: datetime) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(TIERS_RECALCULATE_SQL, {"now": now, "since": now - timedelta(days=365)})
         return cursor.rowcount
+
+
+# --- staff: the tiers themselves ---------------------------------------------------------------
+
+
+class TierValues(TypedDict, total=False):
+    name: str
+    min_money_365d: Decimal
+    min_sessions_365d: int
+    cashback_percent: Decimal
+
+
+TIER_FIELDS = tuple(TierValues.__annotations__)
+
+
+def _check_tier(tier: Tier) -> None:
+    if not Decimal(0) <= Decimal(tier.cashback_percent) <= Decimal(15):
+        message = _("The cashback of a tier is from 0 to 15 %.")
+        raise ApplicationError(message, fields={"cashback_percent": [message]})
+    if Decimal(tier.min_money_365d) < 0:
+        message = _("The money a tier needs cannot be negative.")
+        raise ApplicationError(message, fields={"min_money_365d": [message]})
+    full_clean(tier)
+
+
+def tier_create(*, actor: User, values: TierValues) -> Tier:
+    """A new tier (staff); validated, audited. Clients reach it from the next recalculation."""
+    tier = Tier()
+    apply_values(tier, values, TIER_FIELDS)
+    _check_tier(tier)
+    with transaction.atomic():
+        save_or_conflict(tier, _("A tier with this name exists."))
+        audit_record(actor=actor, action="tier.create", obj=tier, after=snapshot(tier, TIER_FIELDS))
+    return tier
+
+
+def tier_update(*, actor: User, tier: Tier, values: TierValues) -> Tier:
+    """Change a tier's name, thresholds or cashback (staff); validated, audited."""
+    with transaction.atomic():
+        tier = Tier.objects.select_for_update().get(pk=tier.pk)
+        before = snapshot(tier, TIER_FIELDS)
+        apply_values(tier, values, TIER_FIELDS)
+        _check_tier(tier)
+        save_or_conflict(tier, _("A tier with this name exists."))
+        audit_record(
+            actor=actor,
+            action="tier.update",
+            obj=tier,
+            before=before,
+            after=snapshot(tier, TIER_FIELDS),
+        )
+    return tier

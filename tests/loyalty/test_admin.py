@@ -1,0 +1,91 @@
+"""Staff in admin: tiers, campaigns and holiday grants are written through loyalty's services
+(validated, audited); the ledger stays read-only."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from loyalty.models import Campaign, HolidayGrant, Tier
+from tests.admin_pages import audited, open_form, refused
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(client, staff_user):
+    client.force_login(staff_user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def url(model: str, view: str, *args) -> str:
+    return reverse(f"admin:loyalty_{model}_{view}", args=args)
+
+
+def test_a_tier_changed_in_admin_is_audited_and_a_bad_percent_is_refused(staff, staff_user):
+    gold = Tier.objects.get(name="Золото")
+    data = open_form(staff, url("tier", "change", gold.pk))
+    data["cashback_percent"] = "4.00"
+    assert staff.post(url("tier", "change", gold.pk), data).status_code == 302
+    gold.refresh_from_db()
+    assert gold.cashback_percent == Decimal("4.00")
+    entry = audited("tier.update", staff_user)
+    assert (entry.before["cashback_percent"], entry.after["cashback_percent"]) == ("3.00", "4.00")
+
+    data["cashback_percent"] = "16"
+    refused(staff.post(url("tier", "change", gold.pk), data), "from 0 to 15 %")
+    gold.refresh_from_db()
+    assert gold.cashback_percent == Decimal("4.00")
+
+
+def test_tiers_campaigns_and_holiday_grants_are_not_deleted_in_admin(staff):
+    for model in ("tier", "campaign", "holidaygrant"):
+        page = staff.get(url(model, "changelist")).content.decode()
+        assert "delete_selected" not in page
+
+
+def test_a_platform_campaign_started_in_admin_goes_through_the_service(staff, staff_user):
+    data = open_form(staff, url("campaign", "add"))
+    data.update({"name": "Зимняя акция", "kind": "extra_percent", "value": "2"})
+    assert staff.post(url("campaign", "add"), data).status_code == 302
+    campaign = Campaign.objects.get(name="Зимняя акция")
+    assert campaign.venue is None and campaign.created_by == staff_user
+    audited("campaign.create", staff_user)
+
+    # Paused by staff, then a value the service refuses: the page says why, nothing changes.
+    change = url("campaign", "change", campaign.pk)
+    data = open_form(staff, change)
+    data.pop("is_active")
+    assert staff.post(change, data).status_code == 302
+    campaign.refresh_from_db()
+    assert not campaign.is_active
+    data.update({"kind": "multiplier", "value": "1"})
+    refused(staff.post(change, data), "A multiplier must be greater than 1.")
+    campaign.refresh_from_db()
+    assert (campaign.kind, campaign.value) == ("extra_percent", Decimal("2.00"))
+    assert audited("campaign.update", staff_user).after["is_active"] == "False"
+
+
+def test_a_holiday_grant_saved_in_admin_is_audited(staff, staff_user):
+    data = open_form(staff, url("holidaygrant", "add"))
+    data.update(
+        {
+            "name": "8 Марта",
+            "holiday_date": "2030-03-08",
+            "grant_date": "2030-03-05",
+            "amount": "200",
+            "lifetime_days": "10",
+            "audience": "everyone",
+        }
+    )
+    assert staff.post(url("holidaygrant", "add"), data).status_code == 302
+    grant = HolidayGrant.objects.get(name="8 Марта")
+    audited("holiday_grant.create", staff_user)
+    change = url("holidaygrant", "change", grant.pk)
+    data = open_form(staff, change)
+    data["amount"] = "300"
+    assert staff.post(change, data).status_code == 302
+    assert audited("holiday_grant.update", staff_user).after["amount"] == 300
