@@ -2,8 +2,8 @@
 
 Each operation of the ledger is three steps: check its input, describe the transaction it
 makes (an `Entry` and the fingerprint of what was asked), and — under the client's lock —
-decide its `Postings` (money-like lines between accounts, and what happens to lots). `record`
-does the rest the same way for all of them:
+decide its `Postings` (lines between accounts that sum to zero, and what happens to lots).
+`record` does the rest the same way for all of them:
 
 - Idempotent by `idempotency_key`: recording a key again returns the transaction it made; the
   same key with different content is a Conflict (409).
