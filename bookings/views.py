@@ -432,9 +432,7 @@ def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
             messages.error(request, _("Choose pay or fail."))
         else:
             try:
-                services.test_payment_complete(
-                    payment_id=payment.pk, user=request.user, outcome=outcome
-                )
+                services.payment_simulate(payment_id=payment.pk, user=request.user, outcome=outcome)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:

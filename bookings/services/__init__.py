@@ -22,7 +22,7 @@ from bookings.services.lifecycle import (
     reminders_send,
     requests_decline_unanswered,
 )
-from bookings.services.payments import payment_start, payment_webhook_receive, test_payment_complete
+from bookings.services.payments import payment_simulate, payment_start, payment_webhook_receive
 from bookings.services.reviews import review_create
 from bookings.services.state import CANCELLABLE, ROOM_LOCK_SPACE
 from bookings.services.venue import (
@@ -47,6 +47,7 @@ __all__ = [
     "bookings_complete",
     "holds_expire",
     "manual_booking_create",
+    "payment_simulate",
     "payment_start",
     "payment_webhook_receive",
     "reminders_send",
@@ -54,5 +55,4 @@ __all__ = [
     "review_create",
     "room_feed",
     "room_feed_regenerate",
-    "test_payment_complete",
 ]

@@ -114,8 +114,9 @@ def payment_webhook_receive(*, body: bytes, signature: str | None, now: datetime
     return payment, True
 
 
-def test_payment_complete(*, payment_id: int, user: User, outcome: str):
-    """The test provider's "pay" / "fail" button: sign an event and deliver it to the webhook."""
+def payment_simulate(*, payment_id: int, user: User, outcome: str):
+    """Simulate the provider's answer for the built-in test provider's checkout page ("pay" /
+    "fail"): sign the event a real provider would send and hand it to the same webhook code."""
     payment = Payment.objects.select_related("booking").filter(pk=payment_id).first()
     if payment is None or payment.booking.user_id != user.pk:
         raise NotFound(_("Payment not found."))

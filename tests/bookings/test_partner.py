@@ -257,7 +257,7 @@ def test_request_with_online_payment_is_paid_after_the_venue_confirms(owner_a, r
     assert booking.status == "requested"
     _api(owner_a).post(f"/api/v1/partner/bookings/{booking.pk}/confirm/")
     payment = services.payment_start(booking_id=booking.pk, user=client_user)
-    services.test_payment_complete(payment_id=payment.pk, user=client_user, outcome="succeeded")
+    services.payment_simulate(payment_id=payment.pk, user=client_user, outcome="succeeded")
     booking.refresh_from_db()
     assert booking.status == "confirmed" and booking.paid_at is not None
 

@@ -242,7 +242,7 @@ def test_an_online_hold_that_expires_releases_the_points(client_user, online):
 def test_an_online_hold_paid_captures_the_points(client_user, online):
     give_points(client_user, 500)
     booking = book(client_user, online, 300, payment="online")
-    services.test_payment_complete(
+    services.payment_simulate(
         payment_id=booking.payments.get().pk, user=client_user, outcome="succeeded"
     )
     booking.refresh_from_db()
