@@ -203,7 +203,24 @@ def interval_slots(
     check_notice: bool = True,
     check_busy: bool = True,
 ) -> list[Slot]:
-    """The priced slots that make up [start, end), or an ApplicationError saying what is wrong."""
+    """The priced slots that make up [start, end), or an ApplicationError saying what is wrong.
+
+    The checks run in the order a person fixes them: the interval itself, the notice, the slot
+    grid and opening hours, the horizon and the minimum length, and last whether it is free.
+    """
+    start, end = _interval_valid(room, start, end)
+    earliest, last_date = bookable_window(room, now)
+    if check_notice and start < earliest:
+        raise _interval_error(_("This time is in the past."), "start")
+    slots = _slots_on_grid(start, end, _slots_covering(room, start, end))
+    _length_check(room, slots, start, end, last_date=last_date if check_notice else None)
+    if check_busy:
+        _busy_check(room, start, end, exclude_booking=exclude_booking, now=now)
+    return slots
+
+
+def _interval_valid(room: Room, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """[start, end) in UTC, if it is an interval this room could take at all."""
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise _interval_error(_("Give the time with its UTC offset."), "start")
     start, end = start.astimezone(UTC), end.astimezone(UTC)
@@ -213,37 +230,39 @@ def interval_slots(
         raise _interval_error(_("A booking can be at most 24 hours long."), "end")
     if not room.is_active or not room.venue.is_published:
         raise _interval_error(_("This room is not taking bookings."), "room")
-    earliest, last_date = bookable_window(room, now)
-    if check_notice and start < earliest:
-        raise _interval_error(_("This time is in the past."), "start")
+    return start, end
+
+
+def _slots_covering(room: Room, start: datetime, end: datetime) -> list[Slot]:
+    """The room's slots of the business days [start, end) may fall in, all FREE or CLOSED."""
     zone = ZoneInfo(room.venue.timezone)
     first_day = start.astimezone(zone).date() - timedelta(days=1)
     last_day = end.astimezone(zone).date()
     data = ScheduleData([room], first_day, last_day)
-    by_start: dict[datetime, Slot] = {}
-    all_slots: list[Slot] = []
-
-    def add_day(day: date) -> None:
-        for slot in data.day_slots(room, day):
-            by_start[slot.start] = slot
-            all_slots.append(slot)
-
-    def covered() -> bool:
-        moment = start
-        while moment < end and moment in by_start:
-            moment = by_start[moment].end
-        return moment == end
-
     # Usually the start's own business day holds the whole booking; the day before (an
     # after-midnight start) and the days after (a 24-hour venue) are built only when needed.
     start_day = start.astimezone(zone).date()
-    add_day(start_day)
-    if not covered():
+    slots = data.day_slots(room, start_day)
+    if not _covers(slots, start, end):
         day = first_day
         while day <= last_day:
             if day != start_day:
-                add_day(day)
+                slots.extend(data.day_slots(room, day))
             day += timedelta(days=1)
+    return slots
+
+
+def _covers(slots: list[Slot], start: datetime, end: datetime) -> bool:
+    by_start = {slot.start: slot for slot in slots}
+    moment = start
+    while moment < end and moment in by_start:
+        moment = by_start[moment].end
+    return moment == end
+
+
+def _slots_on_grid(start: datetime, end: datetime, all_slots: list[Slot]) -> list[Slot]:
+    """The consecutive slots from `start` to `end`, or an error on the grid or opening hours."""
+    by_start = {slot.start: slot for slot in all_slots}
 
     def off_grid(moment: datetime) -> bool:
         return any(s.start < moment < s.end for s in all_slots)
@@ -266,7 +285,14 @@ def interval_slots(
         moment = slot.end
     if moment != end:
         raise _interval_error(_("The end is not on the slot grid."), "end")
-    if check_notice and slots[0].business_date > last_date:
+    return slots
+
+
+def _length_check(
+    room: Room, slots: list[Slot], start: datetime, end: datetime, *, last_date: date | None
+) -> None:
+    """The booking starts within the horizon (unless `last_date` is None) and is long enough."""
+    if last_date is not None and slots[0].business_date > last_date:
         raise _interval_error(
             _("Bookings open at most %(days)s days ahead.")
             % {"days": settings.BOOKINGS_HORIZON_DAYS},
@@ -278,17 +304,21 @@ def interval_slots(
             % {"minutes": room.min_booking_minutes},
             "end",
         )
-    if check_busy:
-        busy = occupied_intervals(
-            [room.pk],
-            start,
-            end + timedelta(minutes=room.buffer_minutes),
-            exclude=exclude_booking,
-            now=now,
-        )
-        if busy.get(room.pk):
-            raise Conflict(_("This time is already taken. Please choose another slot."))
-    return slots
+
+
+def _busy_check(
+    room: Room, start: datetime, end: datetime, *, exclude_booking: int | None, now: datetime
+) -> None:
+    """A 409 if another booking (or its buffer) is in the way of [start, end + buffer)."""
+    busy = occupied_intervals(
+        [room.pk],
+        start,
+        end + timedelta(minutes=room.buffer_minutes),
+        exclude=exclude_booking,
+        now=now,
+    )
+    if busy.get(room.pk):
+        raise Conflict(_("This time is already taken. Please choose another slot."))
 
 
 def booking_quote(
