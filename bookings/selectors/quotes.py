@@ -1,166 +1,29 @@
-"""Read operations on bookings: availability, quotes, lists, partner scoping, review summaries."""
+"""Quotes: the slots that make up an interval, their price, the points cap and what the client
+can use, money due and the cancellation policy that would apply."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_FLOOR, Decimal
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from bookings.models import Booking, Review
 from bookings.points import LotUse
 from bookings.points import programme as points_programme
-from bookings.schedule import (
-    CLOSED,
-    FREE,
-    ScheduleData,
-    Slot,
-    bookable_window,
-    occupied_intervals,
-    with_status,
-)
-from core.errors import ApplicationError, Conflict, NotFound
+from bookings.schedule import CLOSED, ScheduleData, Slot, bookable_window, occupied_intervals
+from core.errors import ApplicationError, Conflict
 from core.money import money
 from venues.models import Room, Venue
-from venues.selectors import organisations_for_user, points_cap
+from venues.selectors import points_cap
 
 MAX_BOOKING = timedelta(hours=24)
-
-
-def room_bookable(room_id: Any) -> Room:
-    """A room the public may see (active, of a published venue), with its venue."""
-    try:
-        room_id = int(room_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Room not found.")) from None
-    room = (
-        Room.objects.select_related("venue", "venue__city")
-        .filter(pk=room_id, is_active=True, venue__is_published=True)
-        .first()
-    )
-    if room is None:
-        raise NotFound(_("Room not found."))
-    return room
-
-
-# --- Availability ----------------------------------------------------------------------------
-
-
-def room_day_slots(
-    room: Room, day: date, *, now: datetime | None = None, exclude: int | None = None
-) -> list[Slot]:
-    now = now or timezone.now()
-    data = ScheduleData([room], day, day)
-    slots = data.day_slots(room, day)
-    if not slots:
-        return []
-    busy = occupied_intervals(
-        [room.pk],
-        slots[0].start,
-        slots[-1].end + timedelta(minutes=room.buffer_minutes),
-        exclude=exclude,
-        now=now,
-    )
-    return with_status(room, slots, busy.get(room.pk, []), now)
-
-
-def room_availability(room: Room, day: date, *, now: datetime | None = None) -> dict:
-    """`{"date", "timezone", "slots": [...]}` for the API and the slot picker."""
-    zone = ZoneInfo(room.venue.timezone)
-    return {
-        "date": day,
-        "timezone": room.venue.timezone,
-        "slots": [
-            {
-                "start": slot.start.astimezone(zone),
-                "end": slot.end.astimezone(zone),
-                "status": slot.status,
-                "price": slot.price,
-            }
-            for slot in room_day_slots(room, day, now=now)
-        ],
-    }
-
-
-def room_availability_range(
-    room: Room, first: date, last: date, *, now: datetime | None = None
-) -> dict[date, list[Slot]]:
-    """Slots of many business days in a constant number of queries (the month view, the bench)."""
-    now = now or timezone.now()
-    data = ScheduleData([room], first, last)
-    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
-    raw = {day: data.day_slots(room, day) for day in days}
-    starts = [s.start for slots in raw.values() for s in slots]
-    if not starts:
-        return {day: [] for day in days}
-    ends = [s.end for slots in raw.values() for s in slots]
-    busy = occupied_intervals(
-        [room.pk], min(starts), max(ends) + timedelta(minutes=room.buffer_minutes), now=now
-    ).get(room.pk, [])
-    return {day: with_status(room, slots, busy, now) for day, slots in raw.items()}
-
-
-def rooms_free_between(
-    rooms_qs: QuerySet[Room],
-    *,
-    date: date,
-    start_time: time,
-    end_time: time,
-    hours: Decimal | float | int,
-    now: datetime | None = None,
-) -> QuerySet[Room]:
-    """The rooms of `rooms_qs` with `hours` of consecutive free slots on business day `date`
-    between `start_time` and `end_time` (venue time; an end at or before the start means past
-    midnight). Returns a queryset so the catalogue can keep filtering and ordering it.
-    """
-    now = now or timezone.now()
-    want = timedelta(minutes=int(Decimal(str(hours)) * 60))
-    rooms = list(rooms_qs.select_related("venue").filter(is_active=True))
-    if not rooms or want <= timedelta(0):
-        return rooms_qs.none()
-    data = ScheduleData(rooms, date, date)
-    day_slots = {room.pk: data.day_slots(room, date) for room in rooms}
-    all_slots = [s for slots in day_slots.values() for s in slots]
-    if not all_slots:
-        return rooms_qs.none()
-    busy = occupied_intervals(
-        [room.pk for room in rooms],
-        min(s.start for s in all_slots),
-        max(s.end for s in all_slots) + timedelta(hours=4),
-        now=now,
-    )
-    matching = []
-    for room in rooms:
-        zone = ZoneInfo(room.venue.timezone)
-        window_start = datetime.combine(date, start_time, tzinfo=zone).astimezone(UTC)
-        end_day = date + timedelta(days=1) if end_time <= start_time else date
-        window_end = datetime.combine(end_day, end_time, tzinfo=zone).astimezone(UTC)
-        need = max(want, timedelta(minutes=room.min_booking_minutes))
-        slots = with_status(room, day_slots[room.pk], busy.get(room.pk, []), now)
-        run_start = run_end = None
-        for slot in slots:
-            inside = slot.start >= window_start and slot.end <= window_end
-            if slot.status == FREE and inside:
-                if run_start is None or run_end != slot.start:
-                    run_start = slot.start
-                run_end = slot.end
-                if run_end - run_start >= need:
-                    matching.append(room.pk)
-                    break
-            else:
-                run_start = None
-    return rooms_qs.filter(pk__in=matching)
-
-
-# --- Quotes ----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -424,118 +287,3 @@ def points_check(points: int, *, cap: int, usable: int, venue: Venue, now: datet
             % {"usable": usable}
         )
     return points
-
-
-def points_kept(booking: Booking, fee: Decimal | None) -> int:
-    """Points a cancellation fee keeps: the fee's share of the price, of the points paid."""
-    if not booking.price or not fee:
-        return 0
-    return int(
-        (Decimal(booking.points) * fee / booking.price).to_integral_value(rounding=ROUND_FLOOR)
-    )
-
-
-def points_back(booking: Booking, fee: Decimal) -> int:
-    """Points cancelling with `fee` gives back (a reservation is released whole)."""
-    if booking.status in (Booking.Status.HOLD, Booking.Status.REQUESTED):
-        return booking.points
-    return booking.points - points_kept(booking, fee)
-
-
-def cancellation_fee(booking: Booking, *, now: datetime) -> Decimal:
-    """What cancelling now costs under the policy snapshotted on the booking."""
-    if booking.status in (Booking.Status.HOLD, Booking.Status.REQUESTED):
-        return Decimal("0.00")
-    if now <= booking.free_cancellation_until:
-        return Decimal("0.00")
-    return money(booking.price * booking.cancellation_fee_percent / 100)
-
-
-# --- Lists and lookups -----------------------------------------------------------------------
-
-
-def bookings_for_user(user: User) -> QuerySet[Booking]:
-    return Booking.objects.filter(user=user).select_related("room", "room__venue")
-
-
-def bookings_upcoming_and_past(user: User, *, now: datetime) -> tuple[list, list]:
-    rows = list(bookings_for_user(user).order_by("start"))
-    upcoming = [b for b in rows if b.end > now and b.status not in _FINISHED]
-    past = [b for b in reversed(rows) if not (b.end > now and b.status not in _FINISHED)]
-    return upcoming, past
-
-
-_FINISHED = (
-    Booking.Status.CANCELLED,
-    Booking.Status.DECLINED,
-    Booking.Status.EXPIRED,
-    Booking.Status.NO_SHOW,
-    Booking.Status.COMPLETED,
-)
-
-
-def booking_for_user(*, user: User, booking_id: Any) -> Booking:
-    """The user's own booking; anyone else's does not exist for them (404)."""
-    try:
-        booking_id = int(booking_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Booking not found.")) from None
-    booking = (
-        bookings_for_user(user).select_related("room__venue__city").filter(pk=booking_id).first()
-    )
-    if booking is None:
-        raise NotFound(_("Booking not found."))
-    return booking
-
-
-def bookings_for_member(user: User) -> QuerySet[Booking]:
-    """Every booking of the rooms of the organisations the user belongs to."""
-    return Booking.objects.filter(
-        room__venue__organisation__in=organisations_for_user(user)
-    ).select_related("room", "room__venue", "user")
-
-
-def booking_for_member(*, user: User, booking_id: Any) -> Booking:
-    try:
-        booking_id = int(booking_id)
-    except (TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
-    booking = bookings_for_member(user).filter(pk=booking_id).first()
-    if booking is None:
-        raise NotFound(_("Not found."))
-    return booking
-
-
-def venue_bookings(
-    venue: Venue, *, first: datetime, last: datetime, room_id: int | None = None
-) -> QuerySet[Booking]:
-    """Bookings of a venue's rooms that touch [first, last), for the partner calendar."""
-    rows = Booking.objects.filter(room__venue=venue, start__lt=last, end__gt=first)
-    if room_id:
-        rows = rows.filter(room_id=room_id)
-    return rows.select_related("room", "room__venue", "user").order_by("start", "room__name")
-
-
-def venue_requests(venue: Venue) -> QuerySet[Booking]:
-    return (
-        Booking.objects.filter(room__venue=venue, status=Booking.Status.REQUESTED)
-        .select_related("room", "room__venue", "user")
-        .order_by("start")
-    )
-
-
-# --- Reviews ---------------------------------------------------------------------------------
-
-
-def reviews_summary(*, room: Room | None = None, venue: Venue | None = None, latest: int = 5):
-    """`{"average": Decimal | None, "count": int, "latest": [Review, ...]}` of a room or venue."""
-    if (room is None) == (venue is None):
-        raise ValueError("Pass exactly one of room or venue")
-    rows = Review.objects.filter(Q(room=room) if room else Q(room__venue=venue))
-    totals = rows.aggregate(average=Avg("rating"), count=Count("id"))
-    average = totals["average"]
-    return {
-        "average": Decimal(str(average)).quantize(Decimal("0.1")) if average is not None else None,
-        "count": totals["count"],
-        "latest": list(rows.select_related("user", "room").order_by("-created_at", "-id")[:latest]),
-    }

@@ -1,0 +1,63 @@
+"""Read operations on bookings, one module per section, every public name re-exported here
+(`from bookings import selectors; selectors.booking_quote(...)`).
+
+- `availability`: bookable rooms, their slots of a day or many days, rooms free between times;
+- `quotes`: the slots of an interval, the price, points and policy of a booking about to be made;
+- `cancellation`: what cancelling a booking costs and gives back;
+- `lookups`: a client's and a venue team's bookings, a venue's calendar rows and requests;
+- `reviews`: review summaries of a room or venue.
+"""
+
+from __future__ import annotations
+
+from bookings.selectors.availability import (
+    room_availability,
+    room_availability_range,
+    room_bookable,
+    room_day_slots,
+    rooms_free_between,
+)
+from bookings.selectors.cancellation import cancellation_fee, points_back, points_kept
+from bookings.selectors.lookups import (
+    booking_for_member,
+    booking_for_user,
+    bookings_for_member,
+    bookings_for_user,
+    bookings_upcoming_and_past,
+    venue_bookings,
+    venue_requests,
+)
+from bookings.selectors.quotes import (
+    MAX_BOOKING,
+    Quote,
+    booking_quote,
+    interval_slots,
+    points_check,
+    points_parse,
+)
+from bookings.selectors.reviews import reviews_summary
+
+__all__ = [
+    "MAX_BOOKING",
+    "Quote",
+    "booking_for_member",
+    "booking_for_user",
+    "booking_quote",
+    "bookings_for_member",
+    "bookings_for_user",
+    "bookings_upcoming_and_past",
+    "cancellation_fee",
+    "interval_slots",
+    "points_back",
+    "points_check",
+    "points_kept",
+    "points_parse",
+    "reviews_summary",
+    "room_availability",
+    "room_availability_range",
+    "room_bookable",
+    "room_day_slots",
+    "rooms_free_between",
+    "venue_bookings",
+    "venue_requests",
+]

@@ -1,0 +1,86 @@
+"""Bookings as lists and single lookups: a client's own, a venue team's (scoped to their
+organisations), a venue's for its calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from bookings.models import Booking
+from core.errors import NotFound
+from venues.models import Venue
+from venues.selectors import organisations_for_user
+
+
+def bookings_for_user(user: User) -> QuerySet[Booking]:
+    return Booking.objects.filter(user=user).select_related("room", "room__venue")
+
+
+def bookings_upcoming_and_past(user: User, *, now: datetime) -> tuple[list, list]:
+    rows = list(bookings_for_user(user).order_by("start"))
+    upcoming = [b for b in rows if b.end > now and b.status not in _FINISHED]
+    past = [b for b in reversed(rows) if not (b.end > now and b.status not in _FINISHED)]
+    return upcoming, past
+
+
+_FINISHED = (
+    Booking.Status.CANCELLED,
+    Booking.Status.DECLINED,
+    Booking.Status.EXPIRED,
+    Booking.Status.NO_SHOW,
+    Booking.Status.COMPLETED,
+)
+
+
+def booking_for_user(*, user: User, booking_id: Any) -> Booking:
+    """The user's own booking; anyone else's does not exist for them (404)."""
+    try:
+        booking_id = int(booking_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Booking not found.")) from None
+    booking = (
+        bookings_for_user(user).select_related("room__venue__city").filter(pk=booking_id).first()
+    )
+    if booking is None:
+        raise NotFound(_("Booking not found."))
+    return booking
+
+
+def bookings_for_member(user: User) -> QuerySet[Booking]:
+    """Every booking of the rooms of the organisations the user belongs to."""
+    return Booking.objects.filter(
+        room__venue__organisation__in=organisations_for_user(user)
+    ).select_related("room", "room__venue", "user")
+
+
+def booking_for_member(*, user: User, booking_id: Any) -> Booking:
+    try:
+        booking_id = int(booking_id)
+    except (TypeError, ValueError):
+        raise NotFound(_("Not found.")) from None
+    booking = bookings_for_member(user).filter(pk=booking_id).first()
+    if booking is None:
+        raise NotFound(_("Not found."))
+    return booking
+
+
+def venue_bookings(
+    venue: Venue, *, first: datetime, last: datetime, room_id: int | None = None
+) -> QuerySet[Booking]:
+    """Bookings of a venue's rooms that touch [first, last), for the partner calendar."""
+    rows = Booking.objects.filter(room__venue=venue, start__lt=last, end__gt=first)
+    if room_id:
+        rows = rows.filter(room_id=room_id)
+    return rows.select_related("room", "room__venue", "user").order_by("start", "room__name")
+
+
+def venue_requests(venue: Venue) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(room__venue=venue, status=Booking.Status.REQUESTED)
+        .select_related("room", "room__venue", "user")
+        .order_by("start")
+    )
