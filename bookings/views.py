@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,17 +11,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import selectors, services
 from bookings.emails import feed_ics
+from bookings.forms import CheckoutForm, venue_moment
 from bookings.models import Booking, Payment, RoomCalendarFeed
 from bookings.payments import provider
 from bookings.points import programme as points_programme
 from core.errors import ApplicationError, NotFound
-from core.money import money
 from venues.models import Room
 from venues.templatetags.venues_tags import rub
 
@@ -34,19 +33,6 @@ def _day(request: HttpRequest, room: Room) -> date:
         return parse_date(request.GET.get("date", "")) or today
     except ValueError:
         return today
-
-
-def _moment(value: str, room: Room) -> datetime | None:
-    try:
-        # A "+" of an offset typed into a URL by hand arrives as a space.
-        parsed = parse_datetime((value or "").strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    if parsed is None:
-        return None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=ZoneInfo(room.venue.timezone))
-    return parsed.astimezone(UTC)
 
 
 def _durations(room: Room) -> list[tuple[int, str]]:
@@ -113,17 +99,6 @@ def book_page(request: HttpRequest, room_id: int) -> HttpResponse:
     return render(request, "bookings/book.html", context)
 
 
-def _clamped_points(raw, usable: int) -> int | None:
-    """A typed number of points brought into 0…usable as a whole number; None if not a number."""
-    try:
-        value = Decimal(str(raw).strip().replace(",", ".").replace("\u2212", "-"))
-    except (InvalidOperation, ValueError):
-        return None
-    if not value.is_finite():
-        return None
-    return max(0, min(int(value.to_integral_value(rounding=ROUND_FLOOR)), usable))
-
-
 def _public_room(room_id: int) -> Room:
     try:
         return selectors.room_bookable(room_id)
@@ -133,109 +108,80 @@ def _public_room(room_id: int) -> Room:
 
 @login_required
 def checkout(request: HttpRequest) -> HttpResponse:
-    """Show the quote of the chosen time and book it (GET: room, start, minutes; POST: book)."""
-    source = request.POST if request.method == "POST" else request.GET
-    try:
-        room = _public_room(int(source.get("room", "")))
-    except ValueError:
-        raise Http404 from None
-    start = _moment(source.get("start", ""), room)
-    try:
-        minutes = int(source.get("minutes", room.min_booking_minutes))
-    except ValueError:
-        minutes = room.min_booking_minutes
-    back = reverse("bookings:book", args=[room.pk])
-    if start is None:
-        messages.error(request, _("Choose a free slot first."))
-        return redirect(back)
+    """Show the quote of the chosen time and book it (GET: room, start, minutes, points; POST:
+    the same and payment, to book)."""
+    booking = request.method == "POST"
+    form = CheckoutForm(request.POST if booking else request.GET, booking=booking)
+    form.is_valid()
+    if form.error("room"):
+        raise Http404
+    room: Room = form.cleaned_data["room"]
+    if form.error("start"):
+        messages.error(request, str(form.error("start")))
+        return redirect("bookings:book", room.pk)
+    start: datetime = form.cleaned_data["start"]
+    minutes: int = form.cleaned_data["minutes"]
     end = start + timedelta(minutes=max(minutes, 0))
-    day = start.astimezone(ZoneInfo(room.venue.timezone)).date()
-    back_day = f"{back}?date={day.isoformat()}"
-    error = None
-    quote = None
-    points = source.get("points", "").strip() or 0
-    points_refused = False
-    points_note = None
-    if request.method == "POST":
-        payment = request.POST.get("payment", "")
-        if payment not in Booking.Payment.values:
-            error = _("Choose how to pay.")
+    points = form.cleaned_data.get("points", 0)
+    refused = form.error("payment")
+    if booking and form.is_valid():
+        try:
+            made = services.booking_create(
+                user=request.user,
+                room=room,
+                start=start,
+                end=end,
+                payment=form.cleaned_data["payment"],
+                points=points,
+            )
+        except ApplicationError as exc:
+            refused = exc.message
         else:
-            try:
-                booking = services.booking_create(
-                    user=request.user,
-                    room=room,
-                    start=start,
-                    end=end,
-                    payment=payment,
-                    points=points,
-                )
-            except ApplicationError as exc:
-                error = exc.message
-                points_refused = "points" in exc.fields
-            else:
-                if booking.status == Booking.Status.HOLD:
-                    return redirect(provider().checkout_url(booking.payments.first()))
-                if booking.status == Booking.Status.REQUESTED:
-                    messages.success(request, _("Request sent. The venue will answer soon."))
-                else:
-                    messages.success(request, _("Booked! See you there."))
-                return redirect("bookings:detail", booking.pk)
-    try:
-        quote = selectors.booking_quote(
-            room=room, start=start, end=end, user=request.user, points=points
-        )
-    except ApplicationError as exc:
-        if "points" not in exc.fields:
-            error = error or exc.message
-        else:  # a bad number of points: say so, and quote without points
-            points_error = exc.fields["points"][0]
-            points_refused = True
-            try:
-                quote = selectors.booking_quote(room=room, start=start, end=end, user=request.user)
-            except ApplicationError as again:
-                error = again.message
-            else:
-                clamped = _clamped_points(points, quote.points_usable)
-                if request.method == "GET" and clamped is not None and quote.points_usable:
-                    # Re-quoting as the client types: use the nearest allowed number and say
-                    # so, instead of dropping to 0. Booking (POST) still refuses a bad number.
-                    quote = selectors.booking_quote(
-                        room=room, start=start, end=end, user=request.user, points=clamped
-                    )
-                    points_note = _("Using %(points)s: the allowed range is 0 to %(usable)s.") % {
-                        "points": clamped,
-                        "usable": quote.points_usable,
-                    }
-                    points_refused = False
-                else:
-                    error = error or points_error
+            return _booked(request, made)
+    page = selectors.checkout_quote(
+        room=room,
+        start=start,
+        end=end,
+        user=request.user,
+        points=points,
+        points_error=form.error("points"),
+        nearest_points=None if booking else form.points_typed,
+        error=refused,
+    )
     zone = ZoneInfo(room.venue.timezone)
+    day = start.astimezone(zone).date()
     return render(
         request,
         "bookings/checkout.html",
         {
             "room": room,
             "venue": room.venue,
-            "quote": quote,
+            "quote": page.quote,
             "start": start.astimezone(zone),
             "end": end.astimezone(zone),
             "start_iso": start.astimezone(zone).isoformat(),
             "minutes": minutes,
-            "error": error,
-            "points_note": points_note,
-            "balance": quote.points_balance if quote else 0,
-            "back": back_day,
+            "error": page.error,
+            "points_note": page.points_note,
+            "balance": page.balance,
+            "back": f"{reverse('bookings:book', args=[room.pk])}?date={day.isoformat()}",
             "tzname": room.venue.timezone,
-            "free_now": quote is not None and quote.free_until > timezone.now(),
-            "late_fee": money(quote.price * quote.fee_percent / 100) if quote else None,
+            "free_now": page.free_now,
+            "late_fee": page.late_fee,
         },
-        status=400
-        if request.method == "POST" and points_refused
-        else 200
-        if quote or request.method == "GET"
-        else 400,
+        status=400 if booking and (page.points_refused or page.quote is None) else 200,
     )
+
+
+def _booked(request: HttpRequest, booking: Booking) -> HttpResponse:
+    """Where a new booking sends the client: to pay it, or to its page."""
+    if booking.status == Booking.Status.HOLD:
+        return redirect(provider().checkout_url(booking.payments.first()))
+    if booking.status == Booking.Status.REQUESTED:
+        messages.success(request, _("Request sent. The venue will answer soon."))
+    else:
+        messages.success(request, _("Booked! See you there."))
+    return redirect("bookings:detail", booking.pk)
 
 
 @login_required
@@ -355,7 +301,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     room = booking.room
     if request.method == "POST":
-        start = _moment(request.POST.get("start", ""), room)
+        start = venue_moment(request.POST.get("start", ""), room)
         try:
             minutes = int(request.POST.get("minutes", ""))
         except ValueError:

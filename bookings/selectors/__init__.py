@@ -3,6 +3,7 @@
 
 - `availability`: bookable rooms, their slots of a day or many days, rooms free between times;
 - `quotes`: the slots of an interval, the price, points and policy of a booking about to be made;
+- `checkout`: the checkout page's quote with what it says about points and cancelling;
 - `cancellation`: what cancelling a booking costs and gives back;
 - `lookups`: a client's and a venue team's bookings, a venue's calendar rows and requests;
 - `reviews`: review summaries of a room or venue.
@@ -15,9 +16,16 @@ from bookings.selectors.availability import (
     room_availability_range,
     room_bookable,
     room_day_slots,
+    rooms_bookable,
     rooms_free_between,
 )
-from bookings.selectors.cancellation import cancellation_fee, points_back, points_kept
+from bookings.selectors.cancellation import (
+    cancellation_fee,
+    late_cancellation_fee,
+    points_back,
+    points_kept,
+)
+from bookings.selectors.checkout import CheckoutQuote, checkout_quote
 from bookings.selectors.lookups import (
     booking_for_member,
     booking_for_user,
@@ -39,6 +47,7 @@ from bookings.selectors.reviews import reviews_summary
 
 __all__ = [
     "MAX_BOOKING",
+    "CheckoutQuote",
     "Quote",
     "booking_for_member",
     "booking_for_user",
@@ -47,7 +56,9 @@ __all__ = [
     "bookings_for_user",
     "bookings_upcoming_and_past",
     "cancellation_fee",
+    "checkout_quote",
     "interval_slots",
+    "late_cancellation_fee",
     "points_back",
     "points_check",
     "points_kept",
@@ -57,6 +68,7 @@ __all__ = [
     "room_availability_range",
     "room_bookable",
     "room_day_slots",
+    "rooms_bookable",
     "rooms_free_between",
     "venue_bookings",
     "venue_requests",

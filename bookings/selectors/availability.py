@@ -17,17 +17,20 @@ from core.errors import NotFound
 from venues.models import Room
 
 
+def rooms_bookable() -> QuerySet[Room]:
+    """The rooms the public may see and book (active, of a published venue), with their venue."""
+    return Room.objects.select_related("venue", "venue__city").filter(
+        is_active=True, venue__is_published=True
+    )
+
+
 def room_bookable(room_id: Any) -> Room:
-    """A room the public may see (active, of a published venue), with its venue."""
+    """A room of `rooms_bookable`, or NotFound."""
     try:
         room_id = int(room_id)
     except (TypeError, ValueError):
         raise NotFound(_("Room not found.")) from None
-    room = (
-        Room.objects.select_related("venue", "venue__city")
-        .filter(pk=room_id, is_active=True, venue__is_published=True)
-        .first()
-    )
+    room = rooms_bookable().filter(pk=room_id).first()
     if room is None:
         raise NotFound(_("Room not found."))
     return room

@@ -31,4 +31,9 @@ def cancellation_fee(booking: Booking, *, now: datetime) -> Decimal:
         return Decimal("0.00")
     if now <= booking.free_cancellation_until:
         return Decimal("0.00")
-    return money(booking.price * booking.cancellation_fee_percent / 100)
+    return late_cancellation_fee(booking.price, booking.cancellation_fee_percent)
+
+
+def late_cancellation_fee(price: Decimal, fee_percent: int) -> Decimal:
+    """The fee of a cancellation after the free period: `fee_percent` of the price."""
+    return money(price * fee_percent / 100)
