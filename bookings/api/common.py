@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, inline_serializer
 from rest_framework import serializers
@@ -113,6 +114,11 @@ class PointsInput(IntervalInput):
         required=False,
         default=0,
         help_text="Points to pay part of the price with (whole points, at most points_usable).",
+        # The checkout form's messages (bookings.forms.PointsField): one wording everywhere.
+        error_messages={
+            "invalid": gettext_lazy("Enter a whole number of points."),
+            "min_value": gettext_lazy("The number of points cannot be negative."),
+        },
     )
 
 

@@ -41,7 +41,6 @@ from bookings.selectors.quotes import (
     booking_quote,
     interval_slots,
     points_check,
-    points_parse,
 )
 from bookings.selectors.reviews import reviews_summary
 
@@ -62,7 +61,6 @@ __all__ = [
     "points_back",
     "points_check",
     "points_kept",
-    "points_parse",
     "reviews_summary",
     "room_availability",
     "room_availability_range",

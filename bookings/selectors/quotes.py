@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -193,10 +192,11 @@ def booking_quote(
     exclude_booking: int | None = None,
     check_busy: bool = True,
     user: User | None = None,
-    points: Any = 0,
+    points: int = 0,
 ) -> Quote:
     """Price per slot, total, the points cap and what is usable, money due, the cashback to
-    earn and the cancellation policy that would apply."""
+    earn and the cancellation policy that would apply, paying `points` (whole points, parsed by
+    the caller's form or serializer; this checks them against the cap, balance and venue)."""
     now = now or timezone.now()
     slots = interval_slots(
         room, start, end, now=now, exclude_booking=exclude_booking, check_busy=check_busy
@@ -205,7 +205,6 @@ def booking_quote(
     venue = room.venue
     cap = points_cap(room, slots, now=now)
     signed_in = user is not None and user.is_authenticated
-    asked = points_parse(points)
     points_quote = points_programme().quote(
         user=user if signed_in else None,
         room=room,
@@ -213,10 +212,10 @@ def booking_quote(
         end=end,
         price=price,
         cap=cap,
-        points=asked,
+        points=points,
         now=now,
     )
-    chosen = points_check(asked, cap=cap, usable=points_quote.usable, venue=venue, now=now)
+    chosen = points_check(points, cap=cap, usable=points_quote.usable, venue=venue, now=now)
     return Quote(
         room=room,
         start=slots[0].start,
@@ -238,26 +237,6 @@ def booking_quote(
 
 def _points_error(message: str) -> ApplicationError:
     return ApplicationError(message, fields={"points": [message]})
-
-
-def points_parse(points: Any) -> int:
-    """The points asked for as an int, or a 400 on `points` saying what is wrong."""
-    if points is None or points == "":
-        return 0
-    if isinstance(points, bool):
-        raise _points_error(_("Enter a whole number of points."))
-    if isinstance(points, str):
-        try:
-            return int(points.strip())
-        except ValueError:
-            raise _points_error(_("Enter a whole number of points.")) from None
-    if isinstance(points, float | Decimal):
-        if points != int(points):
-            raise _points_error(_("Enter a whole number of points."))
-        return int(points)
-    if not isinstance(points, int):
-        raise _points_error(_("Enter a whole number of points."))
-    return points
 
 
 def points_check(points: int, *, cap: int, usable: int, venue: Venue, now: datetime) -> int:

@@ -4,7 +4,6 @@ another booking is a 409 (the exclusion constraint decides)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -37,7 +36,7 @@ def booking_create(
     end: datetime,
     payment: str,
     now: datetime | None = None,
-    points: Any = 0,
+    points: int = 0,
 ) -> Booking:
     """Book `room` for [start, end) for `user`; instant venues confirm (or hold for online
     payment), request-to-book venues record a request the venue has to answer. `points` pay
