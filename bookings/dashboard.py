@@ -74,6 +74,7 @@ def calendar(request: HttpRequest, venue: Venue) -> HttpResponse:
             columns.append({"room": room, "bookings": items})
         grid.append({"day": d, "columns": columns})
     step = timedelta(days=7 if view == "week" else 1)
+    tokens = selectors.room_feed_tokens(rooms)
     return render(
         request,
         "bookings/dashboard/calendar.html",
@@ -89,17 +90,17 @@ def calendar(request: HttpRequest, venue: Venue) -> HttpResponse:
             "requests": list(selectors.venue_requests(venue)),
             "now": now,
             "tzname": venue.timezone,
-            "feeds": [
-                (
-                    room,
-                    request.build_absolute_uri(
-                        reverse("bookings:room-feed", args=[services.room_feed(room=room).token])
-                    ),
-                )
-                for room in rooms
-            ],
+            "feeds": [(room, _feed_url(request, tokens.get(room.pk))) for room in rooms],
         },
     )
+
+
+def _feed_url(request: HttpRequest, token: str | None) -> str | None:
+    # A room made outside the dashboard and API (the admin, a fixture) may have no feed yet: its
+    # "New link" button makes one.
+    if token is None:
+        return None
+    return request.build_absolute_uri(reverse("bookings:room-feed", args=[token]))
 
 
 ACTIONS = {

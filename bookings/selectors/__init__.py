@@ -32,6 +32,7 @@ from bookings.selectors.lookups import (
     bookings_for_member,
     bookings_for_user,
     bookings_upcoming_and_past,
+    room_feed_tokens,
     venue_bookings,
     venue_requests,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "room_availability_range",
     "room_bookable",
     "room_day_slots",
+    "room_feed_tokens",
     "rooms_bookable",
     "rooms_free_between",
     "venue_bookings",

@@ -1,8 +1,9 @@
 """Bookings as lists and single lookups: a client's own, a venue team's (scoped to their
-organisations), a venue's for its calendar."""
+organisations), a venue's for its calendar, the rooms' calendar feed tokens."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from bookings.models import Booking
+from bookings.models import Booking, RoomCalendarFeed
 from core.errors import NotFound
-from venues.models import Venue
+from venues.models import Room, Venue
 from venues.selectors import organisations_for_user
 
 
@@ -84,3 +85,9 @@ def venue_requests(venue: Venue) -> QuerySet[Booking]:
         .select_related("room", "room__venue", "user")
         .order_by("start")
     )
+
+
+def room_feed_tokens(rooms: Iterable[Room]) -> dict[int, str]:
+    """The secret feed token of each of the rooms that has a feed, by room id."""
+    rows = RoomCalendarFeed.objects.filter(room__in=list(rooms)).values_list("room_id", "token")
+    return dict(rows)

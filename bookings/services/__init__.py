@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bookings.services.client import booking_cancel, booking_reschedule
 from bookings.services.create import block_create, booking_create, manual_booking_create
-from bookings.services.feeds import room_feed, room_feed_regenerate
+from bookings.services.feeds import room_feed_create, room_feed_regenerate
 from bookings.services.lifecycle import (
     BATCH,
     bookings_complete,
@@ -53,6 +53,6 @@ __all__ = [
     "reminders_send",
     "requests_decline_unanswered",
     "review_create",
-    "room_feed",
+    "room_feed_create",
     "room_feed_regenerate",
 ]

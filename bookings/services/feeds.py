@@ -1,4 +1,5 @@
-"""The rooms' secret iCal feeds for the venue team."""
+"""The rooms' secret iCal feeds for the venue team: made when a room is made (a receiver of
+venues' `room_created` queues `room_feed_create`), regenerated on the team's request."""
 
 from __future__ import annotations
 
@@ -10,13 +11,20 @@ from core.services import audit_record
 from venues.models import Room
 
 
-def room_feed(*, room: Room) -> RoomCalendarFeed:
-    feed, _created = RoomCalendarFeed.objects.get_or_create(room=room)
+def room_feed_create(*, room_id: int) -> RoomCalendarFeed | None:
+    """The room's feed, made once: running it again returns the same feed, token unchanged.
+    None if the room is gone."""
+    room = Room.objects.filter(pk=room_id).first()
+    if room is None:
+        return None
+    with transaction.atomic(durable=True):
+        # get_or_create survives a concurrent run: the one-to-one's unique index decides.
+        feed, _created = RoomCalendarFeed.objects.get_or_create(room=room)
     return feed
 
 
 def room_feed_regenerate(*, room: Room, actor: User) -> RoomCalendarFeed:
-    """A new secret feed URL; the old one stops working."""
+    """A new secret feed URL; the old one stops working (a room without a feed gets one)."""
     with transaction.atomic(durable=True):
         feed, _created = RoomCalendarFeed.objects.select_for_update().get_or_create(room=room)
         feed.token = _new_token()

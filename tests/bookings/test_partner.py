@@ -231,8 +231,8 @@ def test_another_organisation_gets_404_on_pages(client, owner_b, booking, venue_
     assert booking.status == "confirmed"
 
 
-def test_the_room_feed_is_secret_and_lists_bookings(client, owner_a, booking, room_a):
-    feed = services.room_feed(room=room_a)
+def test_the_room_feed_is_secret_and_lists_bookings(client, owner_a, booking, room_a, room_feed):
+    feed = room_feed
     response = client.get(f"/calendar/rooms/{feed.token}.ics")
     assert response.status_code == 200
     assert b"BEGIN:VEVENT" in response.content
