@@ -1,8 +1,9 @@
-"""Forms of bookings' pages: what the checkout reads from a re-quote (GET) and a booking (POST)."""
+"""Forms of bookings' pages: the checkout's input (a re-quote or a booking) and the venue
+calendar's query."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import selectors
 from bookings.models import Booking
+from bookings.selectors.calendar import CalendarView
 from venues.models import Room
 
 
@@ -117,3 +119,18 @@ class CheckoutForm(forms.Form):
         """The whole part of what was typed as points, even if refused (a re-quote moves it into
         the allowed range); None if it is not a number at all."""
         return whole_part(self.data.get("points", "").strip() or 0)
+
+
+class CalendarForm(forms.Form):
+    """The venue calendar's query. A date that is not one is today; a view other than "week"
+    is a day; a room that is not a number is every room."""
+
+    date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    view = forms.CharField(required=False)
+    room = forms.IntegerField(required=False)
+
+    def query(self) -> tuple[date | None, CalendarView, int]:
+        """(date or None, "day" or "week", room id or 0)."""
+        self.is_valid()
+        view: CalendarView = "week" if self.cleaned_data.get("view") == "week" else "day"
+        return self.cleaned_data.get("date"), view, self.cleaned_data.get("room") or 0

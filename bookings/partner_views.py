@@ -4,20 +4,19 @@ member gets 404)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bookings import selectors, services
-from bookings.schedule import ScheduleData
+from bookings.forms import CalendarForm
 from core.errors import ApplicationError, NotFound
 from venues.models import Venue
 from venues.partner import venue_page
@@ -33,64 +32,29 @@ def _calendar_url(venue: Venue, request: HttpRequest) -> str:
 @require_GET
 @venue_page()
 def calendar(request: HttpRequest, venue: Venue) -> HttpResponse:
-    zone = ZoneInfo(venue.timezone)
-    now = timezone.now()
+    day, view, room_id = CalendarForm(request.GET).query()
     try:
-        day = parse_date(request.GET.get("date", "")) or now.astimezone(zone).date()
-    except ValueError:
-        day = now.astimezone(zone).date()
-    view = "week" if request.GET.get("view") == "week" else "day"
-    if view == "week":
-        day = day - timedelta(days=day.weekday())
-    days = [day + timedelta(days=i) for i in range(7 if view == "week" else 1)]
-    rooms = list(venue.rooms.order_by("name"))
-    try:
-        room_id = int(request.GET.get("room", "") or 0)
-    except ValueError:
-        room_id = 0
-    if room_id and room_id not in {r.pk for r in rooms}:
-        raise Http404
-    shown_rooms = [r for r in rooms if not room_id or r.pk == room_id]
-    # A business day may run past midnight: look until 06:00 of the day after the last one.
-    first = datetime.combine(days[0], time(0), tzinfo=zone)
-    last = datetime.combine(days[-1] + timedelta(days=1), time(6), tzinfo=zone)
-    rows = list(selectors.venue_bookings(venue, first=first, last=last, room_id=room_id or None))
-    # A booking at 01:00 after a 10:00–02:00 opening belongs to the opening's day.
-    schedule = ScheduleData(rooms, days[0] - timedelta(days=1), days[-1]) if rooms else None
-
-    def business_date(booking) -> date:
-        local = booking.start.astimezone(zone)
-        if schedule is not None:
-            hours = schedule.opening(booking.room, local.date() - timedelta(days=1))
-            if hours and hours[1] <= hours[0] and local.time() < hours[1]:
-                return local.date() - timedelta(days=1)
-        return local.date()
-
-    grid = []
-    for d in days:
-        columns = []
-        for room in shown_rooms:
-            items = [b for b in rows if b.room_id == room.pk and business_date(b) == d]
-            columns.append({"room": room, "bookings": items})
-        grid.append({"day": d, "columns": columns})
-    step = timedelta(days=7 if view == "week" else 1)
-    tokens = selectors.room_feed_tokens(rooms)
+        shown = selectors.venue_calendar(venue=venue, day=day, view=view, room_id=room_id)
+    except NotFound:
+        raise Http404 from None
     return render(
         request,
         "bookings/dashboard/calendar.html",
         {
             "venue": venue,
-            "rooms": rooms,
-            "room_id": room_id,
-            "view": view,
-            "day": day,
-            "prev": days[0] - step,
-            "next": days[0] + step,
-            "grid": grid,
-            "requests": list(selectors.venue_requests(venue)),
-            "now": now,
+            "rooms": shown.rooms,
+            "room_id": shown.room_id,
+            "view": shown.view,
+            "day": shown.day,
+            "prev": shown.prev,
+            "next": shown.next,
+            "grid": shown.grid,
+            "requests": shown.requests,
+            "now": shown.now,
             "tzname": venue.timezone,
-            "feeds": [(room, _feed_url(request, tokens.get(room.pk))) for room in rooms],
+            "feeds": [
+                (room, _feed_url(request, shown.feed_tokens.get(room.pk))) for room in shown.rooms
+            ],
         },
     )
 

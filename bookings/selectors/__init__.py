@@ -6,6 +6,7 @@
 - `checkout`: the checkout page's quote with what it says about points and cancelling;
 - `cancellation`: what cancelling a booking costs and gives back;
 - `lookups`: a client's and a venue team's bookings, a venue's calendar rows and requests;
+- `calendar`: the partner dashboard's venue calendar;
 - `reviews`: review summaries of a room or venue.
 """
 
@@ -19,6 +20,7 @@ from bookings.selectors.availability import (
     rooms_bookable,
     rooms_free_between,
 )
+from bookings.selectors.calendar import CalendarColumn, CalendarDay, VenueCalendar, venue_calendar
 from bookings.selectors.cancellation import (
     cancellation_fee,
     late_cancellation_fee,
@@ -47,8 +49,11 @@ from bookings.selectors.reviews import reviews_summary
 
 __all__ = [
     "MAX_BOOKING",
+    "CalendarColumn",
+    "CalendarDay",
     "CheckoutQuote",
     "Quote",
+    "VenueCalendar",
     "booking_for_member",
     "booking_for_user",
     "booking_quote",
@@ -71,5 +76,6 @@ __all__ = [
     "rooms_bookable",
     "rooms_free_between",
     "venue_bookings",
+    "venue_calendar",
     "venue_requests",
 ]
