@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from bookings import selectors, services
 from bookings.emails import feed_ics
 from bookings.forms import CheckoutForm, venue_moment
-from bookings.models import Booking, Payment, RoomCalendarFeed
+from bookings.models import Booking, Payment
 from bookings.payments import provider
+from bookings.picker import picker_context
 from bookings.points import programme as points_programme
 from core.errors import ApplicationError, NotFound
 from venues.models import Room
@@ -35,66 +36,18 @@ def _day(request: HttpRequest, room: Room) -> date:
         return today
 
 
-def _durations(room: Room) -> list[tuple[int, str]]:
-    """Choices of booking length: from the room's minimum to 8 hours, by its slot step."""
-    result = []
-    minutes = room.min_booking_minutes
-    while minutes <= max(8 * 60, room.min_booking_minutes):
-        hours, rest = divmod(minutes, 60)
-        label = (
-            _("%(h)s h") % {"h": hours}
-            if not rest
-            else _("%(h)s h %(m)s min")
-            % {
-                "h": hours,
-                "m": rest,
-            }
-        )
-        result.append((minutes, label))
-        minutes += room.slot_minutes
-    return result
-
-
-def _picker_context(room: Room, day: date, *, action: str, booking: Booking | None = None):
-    zone = ZoneInfo(room.venue.timezone)
-    # When moving a booking, its own time counts as free.
-    slots = selectors.room_day_slots(room, day, exclude=booking.pk if booking else None)
-    return {
-        "room": room,
-        "venue": room.venue,
-        "day": day,
-        "prev_day": day - timedelta(days=1),
-        "next_day": day + timedelta(days=1),
-        "slots": [
-            {
-                "start": s.start.astimezone(zone),
-                "end": s.end.astimezone(zone),
-                "iso": s.start.astimezone(zone).isoformat(),
-                "status": s.status,
-                "price": s.price,
-            }
-            for s in slots
-        ],
-        "has_free": any(s.status == "free" for s in slots),
-        "durations": _durations(room),
-        "action": action,
-        "booking": booking,
-        "tzname": room.venue.timezone,
-    }
-
-
 @require_GET
 def availability_partial(request: HttpRequest, room_id: int) -> HttpResponse:
     """The slot picker as an htmx partial, for the room page and the booking page."""
     room = _public_room(room_id)
-    context = _picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
+    context = picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
     return render(request, "bookings/_availability.html", context)
 
 
 @require_GET
 def book_page(request: HttpRequest, room_id: int) -> HttpResponse:
     room = _public_room(room_id)
-    context = _picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
+    context = picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
     context["reviews"] = selectors.reviews_summary(room=room)
     return render(request, "bookings/book.html", context)
 
@@ -324,7 +277,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
     day = _day(request, room)
     if "date" not in request.GET:
         day = booking.start.astimezone(ZoneInfo(room.venue.timezone)).date()
-    context = _picker_context(
+    context = picker_context(
         room, day, action=reverse("bookings:reschedule", args=[booking.pk]), booking=booking
     )
     context["partial_url"] = reverse("bookings:reschedule", args=[booking.pk])
@@ -365,13 +318,10 @@ def review_create(request: HttpRequest, booking_id: int) -> HttpResponse:
 @login_required
 def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
     """The built-in test payment provider's page: "pay" or "fail"."""
-    payment = (
-        Payment.objects.select_related("booking", "booking__room", "booking__room__venue")
-        .filter(pk=payment_id, booking__user=request.user)
-        .first()
-    )
-    if payment is None:
-        raise Http404
+    try:
+        payment = selectors.payment_for_user(user=request.user, payment_id=payment_id)
+    except NotFound:
+        raise Http404 from None
     if request.method == "POST":
         outcome = request.POST.get("outcome")
         if outcome not in (Payment.Status.SUCCEEDED, Payment.Status.FAILED):
@@ -394,18 +344,8 @@ def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
 @require_GET
 def room_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A room's secret iCal feed: active bookings from 30 days ago on."""
-    feed = (
-        RoomCalendarFeed.objects.select_related("room", "room__venue").filter(token=token).first()
-    )
-    if feed is None:
-        raise Http404
-    rows = (
-        Booking.objects.filter(
-            room=feed.room,
-            status__in=Booking.ACTIVE,
-            end__gte=timezone.now() - timedelta(days=30),
-        )
-        .select_related("room", "room__venue", "user")
-        .order_by("start")[:2000]
-    )
-    return HttpResponse(feed_ics(str(feed.room), rows), content_type="text/calendar; charset=utf-8")
+    try:
+        room, rows = selectors.room_feed_bookings(token=token, now=timezone.now())
+    except NotFound:
+        raise Http404 from None
+    return HttpResponse(feed_ics(str(room), rows), content_type="text/calendar; charset=utf-8")

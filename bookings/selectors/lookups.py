@@ -1,17 +1,17 @@
 """Bookings as lists and single lookups: a client's own, a venue team's (scoped to their
-organisations), a venue's for its calendar, the rooms' calendar feed tokens."""
+organisations), a venue's for its calendar, a room's secret feed, a client's payment."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from bookings.models import Booking, RoomCalendarFeed
+from bookings.models import Booking, Payment, RoomCalendarFeed
 from core.errors import NotFound
 from venues.models import Room, Venue
 from venues.selectors import organisations_for_user
@@ -91,3 +91,35 @@ def room_feed_tokens(rooms: Iterable[Room]) -> dict[int, str]:
     """The secret feed token of each of the rooms that has a feed, by room id."""
     rows = RoomCalendarFeed.objects.filter(room__in=list(rooms)).values_list("room_id", "token")
     return dict(rows)
+
+
+def room_feed_bookings(*, token: str, now: datetime) -> tuple[Room, list[Booking]]:
+    """The room whose secret feed token this is and its active bookings from 30 days before
+    `now` on (at most 2,000); an unknown token is NotFound."""
+    feed = (
+        RoomCalendarFeed.objects.select_related("room", "room__venue").filter(token=token).first()
+    )
+    if feed is None:
+        raise NotFound(_("Not found."))
+    rows = (
+        Booking.objects.filter(
+            room=feed.room,
+            status__in=Booking.ACTIVE,
+            end__gte=now - timedelta(days=30),
+        )
+        .select_related("room", "room__venue", "user")
+        .order_by("start")[:2000]
+    )
+    return feed.room, list(rows)
+
+
+def payment_for_user(*, user: User, payment_id: int) -> Payment:
+    """A payment of the user's own booking; anyone else's does not exist for them."""
+    payment = (
+        Payment.objects.select_related("booking", "booking__room", "booking__room__venue")
+        .filter(pk=payment_id, booking__user=user)
+        .first()
+    )
+    if payment is None:
+        raise NotFound(_("Payment not found."))
+    return payment

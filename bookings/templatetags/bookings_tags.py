@@ -16,16 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import selectors
+from bookings.picker import picker_context
 
 register = template.Library()
 
 
 @register.inclusion_tag("bookings/_availability.html")
 def availability_picker(room, day: date | None = None) -> dict:
-    from bookings.views import _picker_context
-
     day = day or timezone.now().astimezone(ZoneInfo(room.venue.timezone)).date()
-    return _picker_context(room, day, action=reverse("bookings:checkout"))
+    return picker_context(room, day, action=reverse("bookings:checkout"))
 
 
 @register.inclusion_tag("bookings/_reviews.html")
