@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from celery.schedules import crontab, schedule
+from celery.schedules import BaseSchedule, crontab
 
 from core.registry import Registry
 
 JobFunction = Callable[..., str]
-Every = schedule | timedelta  # beat turns a timedelta into a schedule
+Every = BaseSchedule | timedelta  # a crontab or schedule; beat turns a timedelta into one
 
 
 @dataclass(frozen=True)
