@@ -3,9 +3,9 @@ calendar's query."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import ROUND_FLOOR, Decimal, InvalidOperation
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -42,7 +42,7 @@ class PointsField(forms.Field):
         "negative": _("The number of points cannot be negative."),
     }
 
-    def to_python(self, value: Any) -> int:
+    def to_python(self, value: object) -> int:
         text = str(value if value is not None else "").strip()
         if not text:
             return 0
@@ -55,7 +55,7 @@ class PointsField(forms.Field):
         return points
 
 
-def whole_part(value: Any) -> int | None:
+def whole_part(value: object) -> int | None:
     """The whole part of any number typed (12.7, "12,7", "−5"), or None if it is not a number."""
     try:
         number = Decimal(str(value).strip().replace(",", ".").replace("\u2212", "-"))
@@ -81,7 +81,7 @@ class CheckoutForm(forms.Form):
     points = PointsField(required=False)
     payment = forms.CharField(required=False)
 
-    def __init__(self, data: Any, *, booking: bool) -> None:
+    def __init__(self, data: Mapping[str, object], *, booking: bool) -> None:
         super().__init__(data)
         self.booking = booking
 
@@ -118,7 +118,10 @@ class CheckoutForm(forms.Form):
     def points_typed(self) -> int | None:
         """The whole part of what was typed as points, even if refused (a re-quote moves it into
         the allowed range); None if it is not a number at all."""
-        return whole_part(self.data.get("points", "").strip() or 0)
+        return whole_part(str(self.data.get("points", "")).strip() or 0)
+
+
+CalendarQuery = tuple[date | None, CalendarView, int]  # (date or None, "day" or "week", room or 0)
 
 
 class CalendarForm(forms.Form):
@@ -129,8 +132,7 @@ class CalendarForm(forms.Form):
     view = forms.CharField(required=False)
     room = forms.IntegerField(required=False)
 
-    def query(self) -> tuple[date | None, CalendarView, int]:
-        """(date or None, "day" or "week", room id or 0)."""
+    def query(self) -> CalendarQuery:
         self.is_valid()
         view: CalendarView = "week" if self.cleaned_data.get("view") == "week" else "day"
         return self.cleaned_data.get("date"), view, self.cleaned_data.get("room") or 0

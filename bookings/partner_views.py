@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import SignedInRequest
 from bookings import selectors, services
 from bookings.forms import CalendarForm
 from core.errors import ApplicationError, NotFound
@@ -31,7 +32,7 @@ def _calendar_url(venue: Venue, request: HttpRequest) -> str:
 
 @require_GET
 @venue_page()
-def calendar(request: HttpRequest, venue: Venue) -> HttpResponse:
+def calendar(request: SignedInRequest, venue: Venue) -> HttpResponse:
     day, view, room_id = CalendarForm(request.GET).query()
     try:
         shown = selectors.venue_calendar(venue=venue, day=day, view=view, room_id=room_id)
@@ -67,18 +68,20 @@ def _feed_url(request: HttpRequest, token: str | None) -> str | None:
     return request.build_absolute_uri(reverse("bookings:room-feed", args=[token]))
 
 
-ACTIONS = {
+ACTIONS: dict[str, tuple[services.TeamAction, str]] = {
     "confirm": (services.booking_confirm, _("Request confirmed.")),
     "decline": (services.booking_decline, _("Request declined.")),
     "mark-paid": (services.booking_mark_paid, _("Marked as paid.")),
     "no-show": (services.booking_mark_no_show, _("Marked as a no-show.")),
-    "cancel": (None, _("Booking cancelled.")),
+    "cancel": (services.booking_cancel_by_venue, _("Booking cancelled.")),
 }
 
 
 @require_POST
 @venue_page()
-def booking_action(request: HttpRequest, venue: Venue, booking_id: int, action: str):
+def booking_action(
+    request: SignedInRequest, venue: Venue, booking_id: int, action: str
+) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     try:
@@ -89,10 +92,7 @@ def booking_action(request: HttpRequest, venue: Venue, booking_id: int, action: 
         raise Http404
     service, done = ACTIONS[action]
     try:
-        if service is None:
-            services.booking_cancel(booking_id=booking.pk, actor=request.user, by_venue=True)
-        else:
-            service(booking_id=booking.pk, actor=request.user)
+        service(booking_id=booking.pk, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -118,7 +118,7 @@ def _interval(request: HttpRequest, venue: Venue) -> tuple[datetime, datetime]:
 
 @require_POST
 @venue_page()
-def manual_create(request: HttpRequest, venue: Venue, kind: str) -> HttpResponse:
+def manual_create(request: SignedInRequest, venue: Venue, kind: str) -> HttpResponse:
     """A manual booking (phone client) or a block, from the calendar's forms."""
     try:
         room = room_for_member(user=request.user, room_id=int(request.POST.get("room", "")))
@@ -155,7 +155,7 @@ def manual_create(request: HttpRequest, venue: Venue, kind: str) -> HttpResponse
 
 @require_POST
 @venue_page()
-def feed_regenerate(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
+def feed_regenerate(request: SignedInRequest, venue: Venue, room_id: int) -> HttpResponse:
     try:
         room = room_for_member(user=request.user, room_id=room_id)
     except NotFound:

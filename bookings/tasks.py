@@ -8,14 +8,13 @@ from celery import shared_task
 
 from bookings import services
 
-RETRY = {
-    "acks_late": True,
-    "autoretry_for": (ConnectionError, OSError),
-    "retry_backoff": True,
-    "max_retries": 5,
-}
 
-
-@shared_task(name="bookings.room_feed_create", **RETRY)
+@shared_task(
+    name="bookings.room_feed_create",
+    acks_late=True,
+    autoretry_for=(ConnectionError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
 def room_feed_create(room_id: int) -> None:
     services.room_feed_create(room_id=room_id)

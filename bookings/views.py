@@ -14,17 +14,24 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
+from accounts.http import SignedInRequest
 from bookings import selectors, services
 from bookings.emails import feed_ics
 from bookings.forms import CheckoutForm, venue_moment
 from bookings.models import Booking, Payment
 from bookings.payments import provider
 from bookings.picker import picker_context
+from bookings.points import BookingPoints
 from bookings.points import programme as points_programme
 from core.errors import ApplicationError, NotFound
 from venues.models import Room
 from venues.templatetags.venues_tags import rub
+
+
+class PickerRequest(SignedInRequest):
+    htmx: HtmxDetails  # django_htmx's middleware: is this an htmx request?
 
 
 def _day(request: HttpRequest, room: Room) -> date:
@@ -60,7 +67,7 @@ def _public_room(room_id: int) -> Room:
 
 
 @login_required
-def checkout(request: HttpRequest) -> HttpResponse:
+def checkout(request: SignedInRequest) -> HttpResponse:
     """Show the quote of the chosen time and book it (GET: room, start, minutes, points; POST:
     the same and payment, to book)."""
     booking = request.method == "POST"
@@ -126,10 +133,10 @@ def checkout(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _booked(request: HttpRequest, booking: Booking) -> HttpResponse:
+def _booked(request: SignedInRequest, booking: Booking) -> HttpResponse:
     """Where a new booking sends the client: to pay it, or to its page."""
     if booking.status == Booking.Status.HOLD:
-        return redirect(provider().checkout_url(booking.payments.first()))
+        return redirect(provider().checkout_url(booking.payments.get()))
     if booking.status == Booking.Status.REQUESTED:
         messages.success(request, _("Request sent. The venue will answer soon."))
     else:
@@ -139,7 +146,7 @@ def _booked(request: HttpRequest, booking: Booking) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: SignedInRequest) -> HttpResponse:
     upcoming, past = selectors.bookings_upcoming_and_past(request.user, now=timezone.now())
     return render(
         request,
@@ -148,7 +155,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _points_info(bookings: list[Booking]) -> dict:
+def _points_info(bookings: list[Booking]) -> dict[int, BookingPoints]:
     """What loyalty did with the bookings' points: returned, or cashback earned (pending while
     the booking is confirmed)."""
     ids = [
@@ -163,7 +170,7 @@ def _points_info(bookings: list[Booking]) -> dict:
 _POINTS_RETURNED = (Booking.Status.CANCELLED, Booking.Status.DECLINED, Booking.Status.EXPIRED)
 
 
-def _own(request: HttpRequest, booking_id: int) -> Booking:
+def _own(request: SignedInRequest, booking_id: int) -> Booking:
     try:
         return selectors.booking_for_user(user=request.user, booking_id=booking_id)
     except NotFound:
@@ -172,7 +179,7 @@ def _own(request: HttpRequest, booking_id: int) -> Booking:
 
 @login_required
 @require_GET
-def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_detail(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     now = timezone.now()
     cancellable = booking.status in services.CANCELLABLE and booking.start > now
@@ -199,7 +206,7 @@ def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
 
 
-def _booking_context(booking: Booking) -> dict:
+def _booking_context(booking: Booking) -> dict[str, object]:
     """The booking with its room and venue, and its times in the venue's time zone."""
     zone = ZoneInfo(booking.room.venue.timezone)
     return {
@@ -213,7 +220,7 @@ def _booking_context(booking: Booking) -> dict:
 
 
 @login_required
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_cancel(request: SignedInRequest, booking_id: int) -> HttpResponse:
     """GET: what cancelling now costs and gives back, and a button to confirm; POST: cancel."""
     booking = _own(request, booking_id)
     if request.method == "GET":
@@ -250,7 +257,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @login_required
-def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_reschedule(request: PickerRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     room = booking.room
     if request.method == "POST":
@@ -287,7 +294,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def booking_pay(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_pay(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     try:
         payment = services.payment_start(booking_id=booking.pk, user=request.user)
@@ -299,7 +306,7 @@ def booking_pay(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_create(request: HttpRequest, booking_id: int) -> HttpResponse:
+def review_create(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     try:
         services.review_create(
@@ -316,7 +323,7 @@ def review_create(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @login_required
-def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
+def test_checkout(request: SignedInRequest, payment_id: int) -> HttpResponse:
     """The built-in test payment provider's page: "pay" or "fail"."""
     try:
         payment = selectors.payment_for_user(user=request.user, payment_id=payment_id)

@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import SignedInApiRequest
+from accounts.models import User
 from bookings import selectors, services
 from bookings.api.common import (
     IDEMPOTENCY,
@@ -119,13 +121,15 @@ class QuoteView(APIView):
     @extend_schema(request=PointsInput, responses=QuoteOutputSerializer, auth=[])
     def post(self, request: Request) -> Response:
         room, start, end, values = interval_input(request, PointsInput)
+        # Anyone may ask; a signed-in client also sees what their own points can do.
+        user = request.user if isinstance(request.user, User) else None
         quote = selectors.booking_quote(
-            room=room, start=start, end=end, user=request.user, points=values["points"]
+            room=room, start=start, end=end, user=user, points=values["points"]
         )
         return Response(quote_data(quote))
 
 
-def quote_data(quote: selectors.Quote) -> dict:
+def quote_data(quote: selectors.Quote) -> dict[str, object]:
     zone = ZoneInfo(quote.room.venue.timezone)
     return {
         "room": quote.room.pk,
@@ -149,7 +153,6 @@ def quote_data(quote: selectors.Quote) -> dict:
             "free_until": iso(quote.free_until, zone),
             "fee_percent": quote.fee_percent,
         },
-        **quote.extra,
     }
 
 
@@ -215,7 +218,7 @@ class BookingCreateView(APIView):
         parameters=[IDEMPOTENCY],
     )
     @idempotent
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInApiRequest) -> Response:
         room, start, end, values = interval_input(request, self.BookingCreateInputSerializer)
         booking = services.booking_create(
             user=request.user,
@@ -227,8 +230,9 @@ class BookingCreateView(APIView):
         )
         payment_url = None
         if booking.status == Booking.Status.HOLD:
-            payment = booking.payments.first()
-            payment_url = request.build_absolute_uri(provider().checkout_url(payment))
+            payment_url = request.build_absolute_uri(
+                provider().checkout_url(booking.payments.get())
+            )
         return Response(booking_data(booking, payment_url=payment_url), status=201)
 
 
@@ -236,7 +240,7 @@ class BookingDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=BookingOutput)
-    def get(self, request: Request, booking_id: int) -> Response:
+    def get(self, request: SignedInApiRequest, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
         return Response(booking_data(booking))
 
@@ -248,7 +252,7 @@ class BookingCancelView(APIView):
 
     @extend_schema(request=None, responses=BookingOutput, parameters=[IDEMPOTENCY])
     @idempotent
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
         booking = services.booking_cancel(booking_id=booking.pk, actor=request.user)
         return Response(booking_data(booking))
@@ -264,7 +268,7 @@ class BookingRescheduleView(APIView):
         end = serializers.CharField(max_length=40)
 
     @extend_schema(request=RescheduleInputSerializer, responses=BookingOutput)
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
         data = self.RescheduleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -285,7 +289,7 @@ class BookingPayView(APIView):
         request=None,
         responses=inline_serializer("PaymentStart", {"payment_url": serializers.CharField()}),
     )
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
         payment = services.payment_start(booking_id=booking.pk, user=request.user)
         url = request.build_absolute_uri(provider().checkout_url(payment))
@@ -298,7 +302,7 @@ class MyBookingsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=BookingOutput(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         rows = selectors.bookings_for_user(request.user).order_by("-start")[:200]
         return Response([booking_data(b) for b in rows])
 
@@ -320,7 +324,7 @@ class ReviewCreateView(APIView):
         created_at = serializers.DateTimeField()
 
     @extend_schema(request=ReviewInputSerializer, responses={201: ReviewOutputSerializer})
-    def post(self, request: Request, booking_id: int) -> Response:
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
         data = self.ReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

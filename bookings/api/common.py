@@ -28,7 +28,7 @@ IDEMPOTENCY = OpenApiParameter(
 )
 
 
-def parse_moment(value: Any, room: Room, field: str) -> datetime:
+def parse_moment(value: object, room: Room, field: str) -> datetime:
     """An ISO-8601 date-time; one without an offset is read in the venue's time zone."""
     parsed = None
     if isinstance(value, str):
@@ -48,9 +48,10 @@ def iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
     return moment.astimezone(zone).isoformat() if moment else None
 
 
-def booking_data(booking: Booking, *, payment_url: str | None = None) -> dict:
+def booking_data(booking: Booking, *, payment_url: str | None = None) -> dict[str, object]:
+    """A booking as the API shows it (see BookingOutput), times in the venue's time zone."""
     zone = ZoneInfo(booking.room.venue.timezone)
-    data = {
+    data: dict[str, object] = {
         "id": booking.pk,
         "status": booking.status,
         "kind": booking.kind,
@@ -123,9 +124,10 @@ class PointsInput(IntervalInput):
 
 
 def interval_input(
-    request: Request, serializer=IntervalInput
-) -> tuple[Room, datetime, datetime, dict]:
-    """Validate room / start / end (and whatever else `serializer` asks for)."""
+    request: Request, serializer: type[IntervalInput] = IntervalInput
+) -> tuple[Room, datetime, datetime, dict[str, Any]]:
+    """Validate room / start / end (and whatever else `serializer` asks for). The last item is
+    the serializer's validated data, as DRF types it (`Any`: each serializer has its fields)."""
     data = serializer(data=request.data)
     data.is_valid(raise_exception=True)
     values = data.validated_data

@@ -14,13 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import SignedInApiRequest
 from bookings import selectors, services
 from bookings.api.common import BookingOutput, IntervalInput, booking_data, parse_moment
-from bookings.models import Booking
 from core.errors import ApplicationError
 from venues.selectors import room_for_member, venue_for_member
 
@@ -44,7 +43,7 @@ class PartnerBookingsView(APIView):
         ],
         responses=BookingOutput(many=True),
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         try:
             venue_id = int(request.query_params.get("venue", ""))
         except ValueError:
@@ -79,7 +78,7 @@ class PartnerBookingsView(APIView):
         return Response(result)
 
     @extend_schema(request=ManualInput, responses={201: BookingOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInApiRequest) -> Response:
         data = self.ManualInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -105,7 +104,7 @@ class PartnerBlockCreateView(APIView):
         note = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
     @extend_schema(request=BlockInputSerializer, responses={201: BookingOutput})
-    def post(self, request: Request) -> Response:
+    def post(self, request: SignedInApiRequest) -> Response:
         data = self.BlockInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -120,28 +119,26 @@ class PartnerBlockCreateView(APIView):
         return Response(booking_data(booking), status=201)
 
 
-def _partner_action(service):
+def _partner_action(service: services.TeamAction, name: str) -> type[APIView]:
+    """An API view that runs the team's action `service` on a booking of the member's
+    organisations (another organisation's booking is a 404)."""
+
     class PartnerActionView(APIView):
         permission_classes = [IsAuthenticated]
 
         @extend_schema(request=None, responses=BookingOutput)
-        def post(self, request: Request, booking_id: int) -> Response:
+        def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
             booking = selectors.booking_for_member(user=request.user, booking_id=booking_id)
             booking = service(booking_id=booking.pk, actor=request.user)
             return Response(booking_data(booking))
 
     PartnerActionView.__doc__ = service.__doc__
-    PartnerActionView.__name__ = f"Partner{service.__name__.title().replace('_', '')}View"
+    PartnerActionView.__name__ = PartnerActionView.__qualname__ = name
     return PartnerActionView
 
 
-def _venue_cancel(*, booking_id: int, actor) -> Booking:
-    """The venue cancels a booking (the client pays no fee)."""
-    return services.booking_cancel(booking_id=booking_id, actor=actor, by_venue=True)
-
-
-PartnerConfirmView = _partner_action(services.booking_confirm)
-PartnerDeclineView = _partner_action(services.booking_decline)
-PartnerMarkPaidView = _partner_action(services.booking_mark_paid)
-PartnerNoShowView = _partner_action(services.booking_mark_no_show)
-PartnerCancelView = _partner_action(_venue_cancel)
+PartnerConfirmView = _partner_action(services.booking_confirm, "PartnerConfirmView")
+PartnerDeclineView = _partner_action(services.booking_decline, "PartnerDeclineView")
+PartnerMarkPaidView = _partner_action(services.booking_mark_paid, "PartnerMarkPaidView")
+PartnerNoShowView = _partner_action(services.booking_mark_no_show, "PartnerNoShowView")
+PartnerCancelView = _partner_action(services.booking_cancel_by_venue, "PartnerCancelView")

@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 from bookings.selectors.availability import (
+    Availability,
+    AvailableSlot,
     room_availability,
     room_availability_range,
     room_bookable,
@@ -47,14 +49,17 @@ from bookings.selectors.quotes import (
     interval_slots,
     points_check,
 )
-from bookings.selectors.reviews import reviews_summary
+from bookings.selectors.reviews import ReviewsSummary, reviews_summary
 
 __all__ = [
     "MAX_BOOKING",
+    "Availability",
+    "AvailableSlot",
     "CalendarColumn",
     "CalendarDay",
     "CheckoutQuote",
     "Quote",
+    "ReviewsSummary",
     "VenueCalendar",
     "booking_for_member",
     "booking_for_user",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -24,7 +24,7 @@ def rooms_bookable() -> QuerySet[Room]:
     )
 
 
-def room_bookable(room_id: Any) -> Room:
+def room_bookable(room_id: int | str) -> Room:
     """A room of `rooms_bookable`, or NotFound."""
     try:
         room_id = int(room_id)
@@ -54,8 +54,21 @@ def room_day_slots(
     return with_status(room, slots, busy.get(room.pk, []), now)
 
 
-def room_availability(room: Room, day: date, *, now: datetime | None = None) -> dict:
-    """`{"date", "timezone", "slots": [...]}` for the API and the slot picker."""
+class AvailableSlot(TypedDict):
+    start: datetime  # in the venue's time zone
+    end: datetime
+    status: str  # free, busy or closed
+    price: Decimal | None
+
+
+class Availability(TypedDict):
+    date: date
+    timezone: str
+    slots: list[AvailableSlot]
+
+
+def room_availability(room: Room, day: date, *, now: datetime | None = None) -> Availability:
+    """A room's slots of business `day` in the venue's time zone, for the API."""
     zone = ZoneInfo(room.venue.timezone)
     return {
         "date": day,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -21,7 +20,8 @@ def bookings_for_user(user: User) -> QuerySet[Booking]:
     return Booking.objects.filter(user=user).select_related("room", "room__venue")
 
 
-def bookings_upcoming_and_past(user: User, *, now: datetime) -> tuple[list, list]:
+def bookings_upcoming_and_past(user: User, *, now: datetime) -> tuple[list[Booking], list[Booking]]:
+    """The user's bookings still to come (soonest first) and the others (latest first)."""
     rows = list(bookings_for_user(user).order_by("start"))
     upcoming = [b for b in rows if b.end > now and b.status not in _FINISHED]
     past = [b for b in reversed(rows) if not (b.end > now and b.status not in _FINISHED)]
@@ -37,7 +37,7 @@ _FINISHED = (
 )
 
 
-def booking_for_user(*, user: User, booking_id: Any) -> Booking:
+def booking_for_user(*, user: User, booking_id: int | str) -> Booking:
     """The user's own booking; anyone else's does not exist for them (404)."""
     try:
         booking_id = int(booking_id)
@@ -58,7 +58,8 @@ def bookings_for_member(user: User) -> QuerySet[Booking]:
     ).select_related("room", "room__venue", "user")
 
 
-def booking_for_member(*, user: User, booking_id: Any) -> Booking:
+def booking_for_member(*, user: User, booking_id: int | str) -> Booking:
+    """A booking of the user's organisations; any other does not exist for them (404)."""
     try:
         booking_id = int(booking_id)
     except (TypeError, ValueError):

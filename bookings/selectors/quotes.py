@@ -42,9 +42,8 @@ class Quote:
     cashback_points: int = 0
     cashback_available_at: datetime | None = None
     points_from: list[LotUse] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)
 
-    def slots_json(self) -> list[dict]:
+    def slots_json(self) -> list[dict[str, str]]:
         return [
             {"start": s.start.isoformat(), "end": s.end.isoformat(), "price": str(s.price)}
             for s in self.slots
@@ -201,12 +200,12 @@ def booking_quote(
     slots = interval_slots(
         room, start, end, now=now, exclude_booking=exclude_booking, check_busy=check_busy
     )
-    price = money(sum((s.price for s in slots), Decimal(0)))
+    # interval_slots returns priced slots only: a slot without a price is closed.
+    price = money(sum((s.price for s in slots if s.price is not None), Decimal(0)))
     venue = room.venue
     cap = points_cap(room, slots, now=now)
-    signed_in = user is not None and user.is_authenticated
     points_quote = points_programme().quote(
-        user=user if signed_in else None,
+        user=user,
         room=room,
         start=start,
         end=end,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 from django.db.models import Avg, Count, Q
 
@@ -10,8 +11,16 @@ from bookings.models import Review
 from venues.models import Room, Venue
 
 
-def reviews_summary(*, room: Room | None = None, venue: Venue | None = None, latest: int = 5):
-    """`{"average": Decimal | None, "count": int, "latest": [Review, ...]}` of a room or venue."""
+class ReviewsSummary(TypedDict):
+    average: Decimal | None  # to one decimal place; None without reviews
+    count: int
+    latest: list[Review]  # newest first
+
+
+def reviews_summary(
+    *, room: Room | None = None, venue: Venue | None = None, latest: int = 5
+) -> ReviewsSummary:
+    """The average rating, the number of reviews and the latest ones of a room or a venue."""
     if (room is None) == (venue is None):
         raise ValueError("Pass exactly one of room or venue")
     rows = Review.objects.filter(Q(room=room) if room else Q(room__venue=venue))

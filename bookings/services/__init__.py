@@ -26,6 +26,8 @@ from bookings.services.payments import payment_simulate, payment_start, payment_
 from bookings.services.reviews import review_create
 from bookings.services.state import CANCELLABLE, ROOM_LOCK_SPACE
 from bookings.services.venue import (
+    TeamAction,
+    booking_cancel_by_venue,
     booking_confirm,
     booking_decline,
     booking_mark_no_show,
@@ -36,8 +38,10 @@ __all__ = [
     "BATCH",
     "CANCELLABLE",
     "ROOM_LOCK_SPACE",
+    "TeamAction",
     "block_create",
     "booking_cancel",
+    "booking_cancel_by_venue",
     "booking_confirm",
     "booking_create",
     "booking_decline",

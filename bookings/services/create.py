@@ -3,6 +3,7 @@ another booking is a 409 (the exclusion constraint decides)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -112,7 +113,7 @@ def booking_create(
     return booking
 
 
-def _insert(booking: Booking, write, *, now: datetime) -> None:
+def _insert(booking: Booking, write: Callable[[], None], *, now: datetime) -> None:
     """Run `write` (which inserts `booking`); a clash with another booking is a 409, unless the
     only thing in the way is a hold whose payment time is over: that one is expired (as the
     job would) and the insert tried once more."""

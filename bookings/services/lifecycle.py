@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 
 from bookings import signals
 from bookings.models import Booking
@@ -19,7 +20,7 @@ from bookings.services.state import Status, announce_booking, status_change
 BATCH = 500
 
 
-def _claim(queryset) -> list[Booking]:
+def _claim(queryset: QuerySet[Booking]) -> list[Booking]:
     return list(queryset.select_for_update(skip_locked=True, of=("self",)).order_by("pk")[:BATCH])
 
 

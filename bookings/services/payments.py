@@ -40,7 +40,9 @@ def payment_start(*, booking_id: int, user: User) -> Payment:
     return payment
 
 
-def payment_webhook_receive(*, body: bytes, signature: str | None, now: datetime | None = None):
+def payment_webhook_receive(
+    *, body: bytes, signature: str | None, now: datetime | None = None
+) -> tuple[Payment, bool]:
     """Apply a provider's signed payment outcome once. Returns (payment, changed).
 
     A bad signature raises ApplicationError (400) and is logged; a replayed or late event for a
@@ -62,8 +64,9 @@ def payment_webhook_receive(*, body: bytes, signature: str | None, now: datetime
         raise ApplicationError(_("Malformed payment event."), code="bad_event")
     with transaction.atomic(durable=True):
         # Lock order: booking, then payment (the same order as every other booking change).
-        booking_id = Payment.objects.filter(pk=payment_id).values_list("booking_id", flat=True)
-        booking_id = booking_id.first()
+        booking_id = (
+            Payment.objects.filter(pk=payment_id).values_list("booking_id", flat=True).first()
+        )
         if booking_id is None:
             raise NotFound(_("Payment not found."))
         booking = locked_booking(booking_id)
@@ -114,7 +117,7 @@ def payment_webhook_receive(*, body: bytes, signature: str | None, now: datetime
     return payment, True
 
 
-def payment_simulate(*, payment_id: int, user: User, outcome: str):
+def payment_simulate(*, payment_id: int, user: User, outcome: str) -> tuple[Payment, bool]:
     """Simulate the provider's answer for the built-in test provider's checkout page ("pay" /
     "fail"): sign the event a real provider would send and hand it to the same webhook code."""
     payment = Payment.objects.select_related("booking").filter(pk=payment_id).first()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -13,13 +11,15 @@ from bookings.services.state import Status, locked_booking
 from core.errors import ApplicationError, Conflict, NotFound
 
 
-def review_create(*, user: User, booking_id: int, rating: Any, comment: str = "") -> Review:
-    """The client rates the room of a completed booking, once."""
+def review_create(
+    *, user: User, booking_id: int, rating: int | str | None, comment: str = ""
+) -> Review:
+    """The client rates the room of a completed booking (1–5, a number or its digits), once."""
     try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        rating = 0
-    if not 1 <= rating <= 5:
+        stars = int(rating or 0)
+    except ValueError:
+        stars = 0
+    if not 1 <= stars <= 5:
         raise ApplicationError(_("Rate from 1 to 5."), fields={"rating": [_("Rate from 1 to 5.")]})
     with transaction.atomic(durable=True):
         booking = locked_booking(booking_id)
@@ -37,7 +37,7 @@ def review_create(*, user: User, booking_id: int, rating: Any, comment: str = ""
                     booking=booking,
                     room=booking.room,
                     user=user,
-                    rating=rating,
+                    rating=stars,
                     comment=(comment or "").strip()[:2000],
                 )
         except IntegrityError:

@@ -1,8 +1,10 @@
-"""What the venue team does with a booking: answer a request, mark it paid or a no-show."""
+"""What the venue team does with a booking: answer a request, mark it paid or a no-show, cancel
+it. The pages and the API call them after scoping the booking to the member's organisations."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,9 +13,17 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from bookings import signals
 from bookings.models import Booking, BookingEvent
+from bookings.services.client import booking_cancel
 from bookings.services.state import Status, announce_booking, locked_booking, status_change
 from core.errors import ApplicationError, Conflict
 from core.services import audit_record
+
+
+class TeamAction(Protocol):
+    """The shape of the team's one-click actions on a booking (confirm, decline, mark paid, mark
+    a no-show, cancel): the pages and the partner API call them all the same way."""
+
+    def __call__(self, *, booking_id: int, actor: User) -> Booking: ...
 
 
 def booking_confirm(*, booking_id: int, actor: User, now: datetime | None = None) -> Booking:
@@ -92,3 +102,8 @@ def booking_mark_no_show(*, booking_id: int, actor: User, now: datetime | None =
         status_change(booking, Status.NO_SHOW, action="no_show", actor=actor, now=now)
         announce_booking(signals.booking_no_show, booking)
     return booking
+
+
+def booking_cancel_by_venue(*, booking_id: int, actor: User) -> Booking:
+    """The venue cancels a booking (the client pays no fee)."""
+    return booking_cancel(booking_id=booking_id, actor=actor, by_venue=True)
