@@ -5,6 +5,7 @@ member gets 404)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import SignedInRequest
@@ -22,6 +24,9 @@ from core.errors import ApplicationError, NotFound
 from venues.models import Venue
 from venues.partner import venue_page
 from venues.selectors import room_for_member
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def _calendar_url(venue: Venue, request: HttpRequest) -> str:
@@ -68,12 +73,13 @@ def _feed_url(request: HttpRequest, token: str | None) -> str | None:
     return request.build_absolute_uri(reverse("bookings:room-feed", args=[token]))
 
 
-ACTIONS: dict[str, tuple[services.TeamAction, str]] = {
-    "confirm": (services.booking_confirm, _("Request confirmed.")),
-    "decline": (services.booking_decline, _("Request declined.")),
-    "mark-paid": (services.booking_mark_paid, _("Marked as paid.")),
-    "no-show": (services.booking_mark_no_show, _("Marked as a no-show.")),
-    "cancel": (services.booking_cancel_by_venue, _("Booking cancelled.")),
+# The messages are lazy: this table is built once, each message is read in the request's language.
+ACTIONS: dict[str, tuple[services.TeamAction, StrPromise]] = {
+    "confirm": (services.booking_confirm, gettext_lazy("Request confirmed.")),
+    "decline": (services.booking_decline, gettext_lazy("Request declined.")),
+    "mark-paid": (services.booking_mark_paid, gettext_lazy("Marked as paid.")),
+    "no-show": (services.booking_mark_no_show, gettext_lazy("Marked as a no-show.")),
+    "cancel": (services.booking_cancel_by_venue, gettext_lazy("Booking cancelled.")),
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from rest_framework.test import APIClient
 
 from bookings import services
@@ -278,3 +279,15 @@ def test_the_calendar_shows_an_after_midnight_booking_on_its_opening_day(
     thursday = client.get(f"/dashboard/venues/{venue_a.pk}/calendar/?date=2026-12-03")
     assert "00:00–02:00" in wednesday.content.decode()
     assert "00:00–02:00" not in thursday.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("ru", "Отмечено как оплаченное."), ("en", "Marked as paid.")]
+)
+def test_the_calendar_says_what_was_done_in_the_members_language(
+    client, owner_a, booking, venue_a, language, said
+):
+    client.force_login(owner_a)
+    client.cookies["django_language"] = language
+    response = client.post(f"/dashboard/venues/{venue_a.pk}/bookings/{booking.pk}/mark-paid/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [said]
