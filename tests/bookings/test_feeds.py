@@ -8,11 +8,13 @@ import importlib
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 
 from bookings import services
 from bookings.models import RoomCalendarFeed
 from tests.factories import RoomFactory
 from venues import services as venue_services
+from venues.models import Room
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -56,3 +58,8 @@ def test_the_data_migration_gives_existing_rooms_a_feed_and_keeps_tokens(room_a,
     migration.create_feeds(apps, None)  # twice: once
     assert RoomCalendarFeed.objects.get(room=room_a).token == room_feed.token
     assert RoomCalendarFeed.objects.filter(room=other).count() == 1
+
+
+def test_the_demo_rooms_have_their_feeds():
+    call_command("seed_demo", verbosity=0)
+    assert Room.objects.count() == RoomCalendarFeed.objects.count() > 0
