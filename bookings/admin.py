@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from bookings.models import Booking, BookingEvent, Payment, Review
 
@@ -11,13 +12,12 @@ class BookingEventInline(admin.TabularInline):
     model = BookingEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "action", "actor", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "from_status", "to_status", "action", "actor", "note")
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 
@@ -25,10 +25,9 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = ["created_at", "provider", "amount", "status", "external_id"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "provider", "amount", "status", "external_id")
 
-    def has_add_permission(self, request, obj=None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 
@@ -45,10 +44,10 @@ class BookingAdmin(admin.ModelAdmin):
     # an edit could bypass the history, the signals and the e-mails.
     readonly_fields = [f.name for f in Booking._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings import selectors
 from venues.extensions import SearchExtension
+from venues.models import Room
 
 
 def _fields() -> dict[str, forms.Field]:
@@ -44,7 +45,7 @@ def _clean(values: dict[str, Any]) -> None:
         raise forms.ValidationError(_("The date is in the past."))
 
 
-def _apply(rooms: QuerySet, values: dict[str, Any]) -> QuerySet:
+def _apply(rooms: QuerySet[Room], values: dict[str, Any]) -> QuerySet[Room]:
     return selectors.rooms_free_between(
         rooms,
         date=values["free_date"],

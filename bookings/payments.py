@@ -20,6 +20,8 @@ import uuid
 from django.conf import settings
 from django.urls import reverse
 
+from bookings.models import Payment
+
 SIGNATURE_HEADER = "X-Bronka-Signature"
 
 
@@ -28,7 +30,7 @@ class PaymentProvider:
 
     name = "base"
 
-    def checkout_url(self, payment) -> str:
+    def checkout_url(self, payment: Payment) -> str:
         """Where to send the client to pay (called after commit: may call the provider's API)."""
         raise NotImplementedError
 
@@ -47,10 +49,10 @@ class TestProvider(PaymentProvider):
 
     name = "test"
 
-    def checkout_url(self, payment) -> str:
+    def checkout_url(self, payment: Payment) -> str:
         return reverse("bookings:test-checkout", args=[payment.pk])
 
-    def event_body(self, payment, outcome: str) -> bytes:
+    def event_body(self, payment: Payment, outcome: str) -> bytes:
         return json.dumps(
             {
                 "event_id": uuid.uuid4().hex,
@@ -62,7 +64,7 @@ class TestProvider(PaymentProvider):
         ).encode()
 
 
-PROVIDERS = {TestProvider.name: TestProvider}
+PROVIDERS: dict[str, type[PaymentProvider]] = {TestProvider.name: TestProvider}
 
 
 def provider() -> PaymentProvider:

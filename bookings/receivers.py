@@ -1,10 +1,14 @@
-"""Receivers of bookings' own events: the client's e-mails (connected in BookingsConfig.ready)."""
+"""Receivers of bookings' own events (the client's e-mails) and of venues' (a new room gets its
+calendar feed); connected in BookingsConfig.ready. They only queue work."""
 
 from __future__ import annotations
 
-from bookings import signals
+from bookings import signals, tasks
 from bookings.models import Booking
+from core.after_commit import enqueue
 from core.emails import email_send_on_commit
+from venues.models import Room
+from venues.signals import room_created
 
 
 def _email(kind: str, booking_id: int) -> None:
@@ -36,6 +40,10 @@ def on_rescheduled(sender: type, booking_id: int, status: str, **kwargs: object)
     _email("requested" if status == Booking.Status.REQUESTED else "confirmed", booking_id)
 
 
+def on_room_created(sender: type, room_id: int, **kwargs: object) -> None:
+    enqueue(tasks.room_feed_create, room_id)
+
+
 def connect() -> None:
     for signal, receiver in (
         (signals.booking_requested, on_requested),
@@ -46,3 +54,4 @@ def connect() -> None:
         (signals.booking_rescheduled, on_rescheduled),
     ):
         signal.connect(receiver, sender=Booking, dispatch_uid=f"bookings.{receiver.__name__}")
+    room_created.connect(on_room_created, sender=Room, dispatch_uid="bookings.on_room_created")

@@ -54,7 +54,7 @@ def _minutes(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
-def _band_matches(price: Price, minute: int) -> bool:
+def _band_matches(price: SimpleNamespace, minute: int) -> bool:
     starts, ends = _minutes(price.starts), _minutes(price.ends)
     if ends <= starts:
         ends += DAY
@@ -126,7 +126,7 @@ class ScheduleData:
         row = self.hours[room.venue_id].get(day.weekday())
         return (row.opens, row.closes) if row else None
 
-    def day_prices(self, room: Room, day: date) -> list:
+    def day_prices(self, room: Room, day: date) -> list[SimpleNamespace]:
         """The room's prices that apply on business day `day` (its day type, valid then)."""
         kind = day_type(day, self.holidays)
         return [

@@ -3,7 +3,7 @@ calendar and the rooms' iCal feeds."""
 
 from django.urls import path
 
-from bookings import dashboard, views
+from bookings import partner_views, views
 
 app_name = "bookings"
 
@@ -25,29 +25,29 @@ urlpatterns = [
     path("calendar/rooms/<str:token>.ics", views.room_feed, name="room-feed"),
     path(
         "dashboard/venues/<int:venue_id>/calendar/",
-        dashboard.calendar,
+        partner_views.calendar,
         name="dashboard-calendar",
     ),
     path(
         "dashboard/venues/<int:venue_id>/bookings/<int:booking_id>/<slug:action>/",
-        dashboard.booking_action,
+        partner_views.booking_action,
         name="dashboard-booking-action",
     ),
     path(
         "dashboard/venues/<int:venue_id>/bookings/new/",
-        dashboard.manual_create,
+        partner_views.manual_create,
         {"kind": "manual"},
         name="dashboard-manual-booking",
     ),
     path(
         "dashboard/venues/<int:venue_id>/blocks/new/",
-        dashboard.manual_create,
+        partner_views.manual_create,
         {"kind": "block"},
         name="dashboard-block",
     ),
     path(
         "dashboard/venues/<int:venue_id>/rooms/<int:room_id>/feed/",
-        dashboard.feed_regenerate,
+        partner_views.feed_regenerate,
         name="dashboard-feed-regenerate",
     ),
 ]

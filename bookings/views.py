@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_FLOOR, Decimal, InvalidOperation
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,19 +11,27 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 
+from accounts.http import SignedInRequest
 from bookings import selectors, services
 from bookings.emails import feed_ics
-from bookings.models import Booking, Payment, RoomCalendarFeed
+from bookings.forms import CheckoutForm, venue_moment
+from bookings.models import Booking, Payment
 from bookings.payments import provider
+from bookings.picker import picker_context
+from bookings.points import BookingPoints
 from bookings.points import programme as points_programme
 from core.errors import ApplicationError, NotFound
-from core.money import money
 from venues.models import Room
 from venues.templatetags.venues_tags import rub
+
+
+class PickerRequest(SignedInRequest):
+    htmx: HtmxDetails  # django_htmx's middleware: is this an htmx request?
 
 
 def _day(request: HttpRequest, room: Room) -> date:
@@ -36,92 +43,20 @@ def _day(request: HttpRequest, room: Room) -> date:
         return today
 
 
-def _moment(value: str, room: Room) -> datetime | None:
-    try:
-        # A "+" of an offset typed into a URL by hand arrives as a space.
-        parsed = parse_datetime((value or "").strip().replace(" ", "+"))
-    except ValueError:
-        return None
-    if parsed is None:
-        return None
-    if timezone.is_naive(parsed):
-        parsed = parsed.replace(tzinfo=ZoneInfo(room.venue.timezone))
-    return parsed.astimezone(UTC)
-
-
-def _durations(room: Room) -> list[tuple[int, str]]:
-    """Choices of booking length: from the room's minimum to 8 hours, by its slot step."""
-    result = []
-    minutes = room.min_booking_minutes
-    while minutes <= max(8 * 60, room.min_booking_minutes):
-        hours, rest = divmod(minutes, 60)
-        label = (
-            _("%(h)s h") % {"h": hours}
-            if not rest
-            else _("%(h)s h %(m)s min")
-            % {
-                "h": hours,
-                "m": rest,
-            }
-        )
-        result.append((minutes, label))
-        minutes += room.slot_minutes
-    return result
-
-
-def _picker_context(room: Room, day: date, *, action: str, booking: Booking | None = None):
-    zone = ZoneInfo(room.venue.timezone)
-    # When moving a booking, its own time counts as free.
-    slots = selectors.room_day_slots(room, day, exclude=booking.pk if booking else None)
-    return {
-        "room": room,
-        "venue": room.venue,
-        "day": day,
-        "prev_day": day - timedelta(days=1),
-        "next_day": day + timedelta(days=1),
-        "slots": [
-            {
-                "start": s.start.astimezone(zone),
-                "end": s.end.astimezone(zone),
-                "iso": s.start.astimezone(zone).isoformat(),
-                "status": s.status,
-                "price": s.price,
-            }
-            for s in slots
-        ],
-        "has_free": any(s.status == "free" for s in slots),
-        "durations": _durations(room),
-        "action": action,
-        "booking": booking,
-        "tzname": room.venue.timezone,
-    }
-
-
 @require_GET
 def availability_partial(request: HttpRequest, room_id: int) -> HttpResponse:
     """The slot picker as an htmx partial, for the room page and the booking page."""
     room = _public_room(room_id)
-    context = _picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
+    context = picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
     return render(request, "bookings/_availability.html", context)
 
 
 @require_GET
 def book_page(request: HttpRequest, room_id: int) -> HttpResponse:
     room = _public_room(room_id)
-    context = _picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
+    context = picker_context(room, _day(request, room), action=reverse("bookings:checkout"))
     context["reviews"] = selectors.reviews_summary(room=room)
     return render(request, "bookings/book.html", context)
-
-
-def _clamped_points(raw, usable: int) -> int | None:
-    """A typed number of points brought into 0…usable as a whole number; None if not a number."""
-    try:
-        value = Decimal(str(raw).strip().replace(",", ".").replace("\u2212", "-"))
-    except (InvalidOperation, ValueError):
-        return None
-    if not value.is_finite():
-        return None
-    return max(0, min(int(value.to_integral_value(rounding=ROUND_FLOOR)), usable))
 
 
 def _public_room(room_id: int) -> Room:
@@ -132,115 +67,86 @@ def _public_room(room_id: int) -> Room:
 
 
 @login_required
-def checkout(request: HttpRequest) -> HttpResponse:
-    """Show the quote of the chosen time and book it (GET: room, start, minutes; POST: book)."""
-    source = request.POST if request.method == "POST" else request.GET
-    try:
-        room = _public_room(int(source.get("room", "")))
-    except ValueError:
-        raise Http404 from None
-    start = _moment(source.get("start", ""), room)
-    try:
-        minutes = int(source.get("minutes", room.min_booking_minutes))
-    except ValueError:
-        minutes = room.min_booking_minutes
-    back = reverse("bookings:book", args=[room.pk])
-    if start is None:
-        messages.error(request, _("Choose a free slot first."))
-        return redirect(back)
+def checkout(request: SignedInRequest) -> HttpResponse:
+    """Show the quote of the chosen time and book it (GET: room, start, minutes, points; POST:
+    the same and payment, to book)."""
+    booking = request.method == "POST"
+    form = CheckoutForm(request.POST if booking else request.GET, booking=booking)
+    form.is_valid()
+    if form.error("room"):
+        raise Http404
+    room: Room = form.cleaned_data["room"]
+    if form.error("start"):
+        messages.error(request, str(form.error("start")))
+        return redirect("bookings:book", room.pk)
+    start: datetime = form.cleaned_data["start"]
+    minutes: int = form.cleaned_data["minutes"]
     end = start + timedelta(minutes=max(minutes, 0))
-    day = start.astimezone(ZoneInfo(room.venue.timezone)).date()
-    back_day = f"{back}?date={day.isoformat()}"
-    error = None
-    quote = None
-    points = source.get("points", "").strip() or 0
-    points_refused = False
-    points_note = None
-    if request.method == "POST":
-        payment = request.POST.get("payment", "")
-        if payment not in Booking.Payment.values:
-            error = _("Choose how to pay.")
+    points = form.cleaned_data.get("points", 0)
+    refused = form.error("payment")
+    if booking and form.is_valid():
+        try:
+            made = services.booking_create(
+                user=request.user,
+                room=room,
+                start=start,
+                end=end,
+                payment=form.cleaned_data["payment"],
+                points=points,
+            )
+        except ApplicationError as exc:
+            refused = exc.message
         else:
-            try:
-                booking = services.booking_create(
-                    user=request.user,
-                    room=room,
-                    start=start,
-                    end=end,
-                    payment=payment,
-                    points=points,
-                )
-            except ApplicationError as exc:
-                error = exc.message
-                points_refused = "points" in exc.fields
-            else:
-                if booking.status == Booking.Status.HOLD:
-                    return redirect(provider().checkout_url(booking.payments.first()))
-                if booking.status == Booking.Status.REQUESTED:
-                    messages.success(request, _("Request sent. The venue will answer soon."))
-                else:
-                    messages.success(request, _("Booked! See you there."))
-                return redirect("bookings:detail", booking.pk)
-    try:
-        quote = selectors.booking_quote(
-            room=room, start=start, end=end, user=request.user, points=points
-        )
-    except ApplicationError as exc:
-        if "points" not in exc.fields:
-            error = error or exc.message
-        else:  # a bad number of points: say so, and quote without points
-            points_error = exc.fields["points"][0]
-            points_refused = True
-            try:
-                quote = selectors.booking_quote(room=room, start=start, end=end, user=request.user)
-            except ApplicationError as again:
-                error = again.message
-            else:
-                clamped = _clamped_points(points, quote.points_usable)
-                if request.method == "GET" and clamped is not None and quote.points_usable:
-                    # Re-quoting as the client types: use the nearest allowed number and say
-                    # so, instead of dropping to 0. Booking (POST) still refuses a bad number.
-                    quote = selectors.booking_quote(
-                        room=room, start=start, end=end, user=request.user, points=clamped
-                    )
-                    points_note = _("Using %(points)s: the allowed range is 0 to %(usable)s.") % {
-                        "points": clamped,
-                        "usable": quote.points_usable,
-                    }
-                    points_refused = False
-                else:
-                    error = error or points_error
+            return _booked(request, made)
+    page = selectors.checkout_quote(
+        room=room,
+        start=start,
+        end=end,
+        user=request.user,
+        points=points,
+        points_error=form.error("points"),
+        nearest_points=None if booking else form.points_typed,
+        error=refused,
+    )
     zone = ZoneInfo(room.venue.timezone)
+    day = start.astimezone(zone).date()
     return render(
         request,
         "bookings/checkout.html",
         {
             "room": room,
             "venue": room.venue,
-            "quote": quote,
+            "quote": page.quote,
             "start": start.astimezone(zone),
             "end": end.astimezone(zone),
             "start_iso": start.astimezone(zone).isoformat(),
             "minutes": minutes,
-            "error": error,
-            "points_note": points_note,
-            "balance": quote.points_balance if quote else 0,
-            "back": back_day,
+            "error": page.error,
+            "points_note": page.points_note,
+            "balance": page.balance,
+            "back": f"{reverse('bookings:book', args=[room.pk])}?date={day.isoformat()}",
             "tzname": room.venue.timezone,
-            "free_now": quote is not None and quote.free_until > timezone.now(),
-            "late_fee": money(quote.price * quote.fee_percent / 100) if quote else None,
+            "free_now": page.free_now,
+            "late_fee": page.late_fee,
         },
-        status=400
-        if request.method == "POST" and points_refused
-        else 200
-        if quote or request.method == "GET"
-        else 400,
+        status=400 if booking and (page.points_refused or page.quote is None) else 200,
     )
+
+
+def _booked(request: SignedInRequest, booking: Booking) -> HttpResponse:
+    """Where a new booking sends the client: to pay it, or to its page."""
+    if booking.status == Booking.Status.HOLD:
+        return redirect(provider().checkout_url(booking.payments.get()))
+    if booking.status == Booking.Status.REQUESTED:
+        messages.success(request, _("Request sent. The venue will answer soon."))
+    else:
+        messages.success(request, _("Booked! See you there."))
+    return redirect("bookings:detail", booking.pk)
 
 
 @login_required
 @require_GET
-def my_bookings(request: HttpRequest) -> HttpResponse:
+def my_bookings(request: SignedInRequest) -> HttpResponse:
     upcoming, past = selectors.bookings_upcoming_and_past(request.user, now=timezone.now())
     return render(
         request,
@@ -249,7 +155,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _points_info(bookings: list[Booking]) -> dict:
+def _points_info(bookings: list[Booking]) -> dict[int, BookingPoints]:
     """What loyalty did with the bookings' points: returned, or cashback earned (pending while
     the booking is confirmed)."""
     ids = [
@@ -264,7 +170,7 @@ def _points_info(bookings: list[Booking]) -> dict:
 _POINTS_RETURNED = (Booking.Status.CANCELLED, Booking.Status.DECLINED, Booking.Status.EXPIRED)
 
 
-def _own(request: HttpRequest, booking_id: int) -> Booking:
+def _own(request: SignedInRequest, booking_id: int) -> Booking:
     try:
         return selectors.booking_for_user(user=request.user, booking_id=booking_id)
     except NotFound:
@@ -273,7 +179,7 @@ def _own(request: HttpRequest, booking_id: int) -> Booking:
 
 @login_required
 @require_GET
-def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_detail(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     now = timezone.now()
     cancellable = booking.status in services.CANCELLABLE and booking.start > now
@@ -300,7 +206,7 @@ def booking_detail(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
 
 
-def _booking_context(booking: Booking) -> dict:
+def _booking_context(booking: Booking) -> dict[str, object]:
     """The booking with its room and venue, and its times in the venue's time zone."""
     zone = ZoneInfo(booking.room.venue.timezone)
     return {
@@ -314,7 +220,7 @@ def _booking_context(booking: Booking) -> dict:
 
 
 @login_required
-def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_cancel(request: SignedInRequest, booking_id: int) -> HttpResponse:
     """GET: what cancelling now costs and gives back, and a button to confirm; POST: cancel."""
     booking = _own(request, booking_id)
     if request.method == "GET":
@@ -351,11 +257,11 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @login_required
-def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_reschedule(request: PickerRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     room = booking.room
     if request.method == "POST":
-        start = _moment(request.POST.get("start", ""), room)
+        start = venue_moment(request.POST.get("start", ""), room)
         try:
             minutes = int(request.POST.get("minutes", ""))
         except ValueError:
@@ -378,7 +284,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
     day = _day(request, room)
     if "date" not in request.GET:
         day = booking.start.astimezone(ZoneInfo(room.venue.timezone)).date()
-    context = _picker_context(
+    context = picker_context(
         room, day, action=reverse("bookings:reschedule", args=[booking.pk]), booking=booking
     )
     context["partial_url"] = reverse("bookings:reschedule", args=[booking.pk])
@@ -388,7 +294,7 @@ def booking_reschedule(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def booking_pay(request: HttpRequest, booking_id: int) -> HttpResponse:
+def booking_pay(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     try:
         payment = services.payment_start(booking_id=booking.pk, user=request.user)
@@ -400,7 +306,7 @@ def booking_pay(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_create(request: HttpRequest, booking_id: int) -> HttpResponse:
+def review_create(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     try:
         services.review_create(
@@ -417,24 +323,19 @@ def review_create(request: HttpRequest, booking_id: int) -> HttpResponse:
 
 
 @login_required
-def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
+def test_checkout(request: SignedInRequest, payment_id: int) -> HttpResponse:
     """The built-in test payment provider's page: "pay" or "fail"."""
-    payment = (
-        Payment.objects.select_related("booking", "booking__room", "booking__room__venue")
-        .filter(pk=payment_id, booking__user=request.user)
-        .first()
-    )
-    if payment is None:
-        raise Http404
+    try:
+        payment = selectors.payment_for_user(user=request.user, payment_id=payment_id)
+    except NotFound:
+        raise Http404 from None
     if request.method == "POST":
         outcome = request.POST.get("outcome")
         if outcome not in (Payment.Status.SUCCEEDED, Payment.Status.FAILED):
             messages.error(request, _("Choose pay or fail."))
         else:
             try:
-                services.test_payment_complete(
-                    payment_id=payment.pk, user=request.user, outcome=outcome
-                )
+                services.payment_simulate(payment_id=payment.pk, user=request.user, outcome=outcome)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
@@ -450,18 +351,8 @@ def test_checkout(request: HttpRequest, payment_id: int) -> HttpResponse:
 @require_GET
 def room_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A room's secret iCal feed: active bookings from 30 days ago on."""
-    feed = (
-        RoomCalendarFeed.objects.select_related("room", "room__venue").filter(token=token).first()
-    )
-    if feed is None:
-        raise Http404
-    rows = (
-        Booking.objects.filter(
-            room=feed.room,
-            status__in=Booking.ACTIVE,
-            end__gte=timezone.now() - timedelta(days=30),
-        )
-        .select_related("room", "room__venue", "user")
-        .order_by("start")[:2000]
-    )
-    return HttpResponse(feed_ics(str(feed.room), rows), content_type="text/calendar; charset=utf-8")
+    try:
+        room, rows = selectors.room_feed_bookings(token=token, now=timezone.now())
+    except NotFound:
+        raise Http404 from None
+    return HttpResponse(feed_ics(str(room), rows), content_type="text/calendar; charset=utf-8")

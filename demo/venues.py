@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
+from bookings import services as booking_services
 from venues import services
 from venues.models import (
     City,
@@ -396,6 +397,8 @@ def seed(*, owner: User, photos: bool = True) -> list[Venue]:
             )
             Price.objects.bulk_create(_prices(room, base, opens, closes))
             services.room_price_from_refresh(room_id=room.pk, today=timezone.localdate(now))
+            # A room made through the dashboard gets its calendar feed from room_created.
+            booking_services.room_feed_create(room_id=room.pk)
             if photos:
                 Photo.objects.create(
                     venue=venue, room=room, image=_picture(index * 10 + number + 1), position=1

@@ -16,18 +16,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import selectors
+from bookings.picker import picker_context
+from venues.models import Room, Venue
 
 register = template.Library()
 
 
 @register.inclusion_tag("bookings/_availability.html")
-def availability_picker(room, day: date | None = None) -> dict:
-    from bookings.views import _picker_context
-
+def availability_picker(room: Room, day: date | None = None) -> dict[str, object]:
     day = day or timezone.now().astimezone(ZoneInfo(room.venue.timezone)).date()
-    return _picker_context(room, day, action=reverse("bookings:checkout"))
+    return picker_context(room, day, action=reverse("bookings:checkout"))
 
 
 @register.inclusion_tag("bookings/_reviews.html")
-def reviews_block(room=None, venue=None) -> dict:
+def reviews_block(room: Room | None = None, venue: Venue | None = None) -> dict[str, object]:
     return {"reviews": selectors.reviews_summary(room=room, venue=venue)}

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from bookings import services
+
 MOSCOW = ZoneInfo("Europe/Moscow")
 # Tuesday 1 December 2026, 09:00 in Moscow: the "now" of most booking tests.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=MOSCOW)
@@ -34,3 +36,10 @@ def book_payload(room, start: datetime, end: datetime, payment: str = "venue") -
         "end": end.isoformat(),
         "payment": payment,
     }
+
+
+@pytest.fixture
+def room_feed(room_a):
+    """room_a's calendar feed. Rooms made by the factories have none: a room gets its feed when
+    the venue team creates it (venues.services.room_create announces room_created)."""
+    return services.room_feed_create(room_id=room_a.pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from rest_framework.test import APIClient
 
 from bookings import services
@@ -231,8 +232,8 @@ def test_another_organisation_gets_404_on_pages(client, owner_b, booking, venue_
     assert booking.status == "confirmed"
 
 
-def test_the_room_feed_is_secret_and_lists_bookings(client, owner_a, booking, room_a):
-    feed = services.room_feed(room=room_a)
+def test_the_room_feed_is_secret_and_lists_bookings(client, owner_a, booking, room_a, room_feed):
+    feed = room_feed
     response = client.get(f"/calendar/rooms/{feed.token}.ics")
     assert response.status_code == 200
     assert b"BEGIN:VEVENT" in response.content
@@ -257,7 +258,7 @@ def test_request_with_online_payment_is_paid_after_the_venue_confirms(owner_a, r
     assert booking.status == "requested"
     _api(owner_a).post(f"/api/v1/partner/bookings/{booking.pk}/confirm/")
     payment = services.payment_start(booking_id=booking.pk, user=client_user)
-    services.test_payment_complete(payment_id=payment.pk, user=client_user, outcome="succeeded")
+    services.payment_simulate(payment_id=payment.pk, user=client_user, outcome="succeeded")
     booking.refresh_from_db()
     assert booking.status == "confirmed" and booking.paid_at is not None
 
@@ -278,3 +279,15 @@ def test_the_calendar_shows_an_after_midnight_booking_on_its_opening_day(
     thursday = client.get(f"/dashboard/venues/{venue_a.pk}/calendar/?date=2026-12-03")
     assert "00:00–02:00" in wednesday.content.decode()
     assert "00:00–02:00" not in thursday.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("ru", "Отмечено как оплаченное."), ("en", "Marked as paid.")]
+)
+def test_the_calendar_says_what_was_done_in_the_members_language(
+    client, owner_a, booking, venue_a, language, said
+):
+    client.force_login(owner_a)
+    client.cookies["django_language"] = language
+    response = client.post(f"/dashboard/venues/{venue_a.pk}/bookings/{booking.pk}/mark-paid/")
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [said]

@@ -106,6 +106,24 @@ def test_bad_points_are_a_400_on_points_and_change_nothing(
     assert balance(client_user) == before
 
 
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [
+        ("abc", "Введите целое число баллов."),
+        (1.5, "Введите целое число баллов."),
+        (-1, "Число баллов не может быть отрицательным."),
+    ],
+)
+def test_the_api_reads_points_with_the_checkout_forms_messages(
+    client_api, client_user, points_room, points, message
+):
+    payload = {**book_payload(points_room, START, END), "points": points}
+    for url in ("/api/v1/bookings/quote/", "/api/v1/bookings/"):
+        response = client_api.post(url, payload, format="json")
+        assert response.status_code == 400
+        assert response.json()["error"]["fields"]["points"] == [message]
+
+
 # --- pay at the venue: spend, cancel with a fee, no-show, reschedule -------------------------
 
 
@@ -242,7 +260,7 @@ def test_an_online_hold_that_expires_releases_the_points(client_user, online):
 def test_an_online_hold_paid_captures_the_points(client_user, online):
     give_points(client_user, 500)
     booking = book(client_user, online, 300, payment="online")
-    services.test_payment_complete(
+    services.payment_simulate(
         payment_id=booking.payments.get().pk, user=client_user, outcome="succeeded"
     )
     booking.refresh_from_db()

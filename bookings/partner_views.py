@@ -4,24 +4,29 @@ member gets 404)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_time
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import SignedInRequest
 from bookings import selectors, services
-from bookings.schedule import ScheduleData
+from bookings.forms import CalendarForm
 from core.errors import ApplicationError, NotFound
 from venues.models import Venue
 from venues.partner import venue_page
 from venues.selectors import room_for_member
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def _calendar_url(venue: Venue, request: HttpRequest) -> str:
@@ -32,88 +37,57 @@ def _calendar_url(venue: Venue, request: HttpRequest) -> str:
 
 @require_GET
 @venue_page()
-def calendar(request: HttpRequest, venue: Venue) -> HttpResponse:
-    zone = ZoneInfo(venue.timezone)
-    now = timezone.now()
+def calendar(request: SignedInRequest, venue: Venue) -> HttpResponse:
+    day, view, room_id = CalendarForm(request.GET).query()
     try:
-        day = parse_date(request.GET.get("date", "")) or now.astimezone(zone).date()
-    except ValueError:
-        day = now.astimezone(zone).date()
-    view = "week" if request.GET.get("view") == "week" else "day"
-    if view == "week":
-        day = day - timedelta(days=day.weekday())
-    days = [day + timedelta(days=i) for i in range(7 if view == "week" else 1)]
-    rooms = list(venue.rooms.order_by("name"))
-    try:
-        room_id = int(request.GET.get("room", "") or 0)
-    except ValueError:
-        room_id = 0
-    if room_id and room_id not in {r.pk for r in rooms}:
-        raise Http404
-    shown_rooms = [r for r in rooms if not room_id or r.pk == room_id]
-    # A business day may run past midnight: look until 06:00 of the day after the last one.
-    first = datetime.combine(days[0], time(0), tzinfo=zone)
-    last = datetime.combine(days[-1] + timedelta(days=1), time(6), tzinfo=zone)
-    rows = list(selectors.venue_bookings(venue, first=first, last=last, room_id=room_id or None))
-    # A booking at 01:00 after a 10:00–02:00 opening belongs to the opening's day.
-    schedule = ScheduleData(rooms, days[0] - timedelta(days=1), days[-1]) if rooms else None
-
-    def business_date(booking) -> date:
-        local = booking.start.astimezone(zone)
-        if schedule is not None:
-            hours = schedule.opening(booking.room, local.date() - timedelta(days=1))
-            if hours and hours[1] <= hours[0] and local.time() < hours[1]:
-                return local.date() - timedelta(days=1)
-        return local.date()
-
-    grid = []
-    for d in days:
-        columns = []
-        for room in shown_rooms:
-            items = [b for b in rows if b.room_id == room.pk and business_date(b) == d]
-            columns.append({"room": room, "bookings": items})
-        grid.append({"day": d, "columns": columns})
-    step = timedelta(days=7 if view == "week" else 1)
+        shown = selectors.venue_calendar(venue=venue, day=day, view=view, room_id=room_id)
+    except NotFound:
+        raise Http404 from None
     return render(
         request,
         "bookings/dashboard/calendar.html",
         {
             "venue": venue,
-            "rooms": rooms,
-            "room_id": room_id,
-            "view": view,
-            "day": day,
-            "prev": days[0] - step,
-            "next": days[0] + step,
-            "grid": grid,
-            "requests": list(selectors.venue_requests(venue)),
-            "now": now,
+            "rooms": shown.rooms,
+            "room_id": shown.room_id,
+            "view": shown.view,
+            "day": shown.day,
+            "prev": shown.prev,
+            "next": shown.next,
+            "grid": shown.grid,
+            "requests": shown.requests,
+            "now": shown.now,
             "tzname": venue.timezone,
             "feeds": [
-                (
-                    room,
-                    request.build_absolute_uri(
-                        reverse("bookings:room-feed", args=[services.room_feed(room=room).token])
-                    ),
-                )
-                for room in rooms
+                (room, _feed_url(request, shown.feed_tokens.get(room.pk))) for room in shown.rooms
             ],
         },
     )
 
 
-ACTIONS = {
-    "confirm": (services.booking_confirm, _("Request confirmed.")),
-    "decline": (services.booking_decline, _("Request declined.")),
-    "mark-paid": (services.booking_mark_paid, _("Marked as paid.")),
-    "no-show": (services.booking_mark_no_show, _("Marked as a no-show.")),
-    "cancel": (None, _("Booking cancelled.")),
+def _feed_url(request: HttpRequest, token: str | None) -> str | None:
+    # A room made outside the dashboard and API (the admin, a fixture) may have no feed yet: its
+    # "New link" button makes one.
+    if token is None:
+        return None
+    return request.build_absolute_uri(reverse("bookings:room-feed", args=[token]))
+
+
+# The messages are lazy: this table is built once, each message is read in the request's language.
+ACTIONS: dict[str, tuple[services.TeamAction, StrPromise]] = {
+    "confirm": (services.booking_confirm, gettext_lazy("Request confirmed.")),
+    "decline": (services.booking_decline, gettext_lazy("Request declined.")),
+    "mark-paid": (services.booking_mark_paid, gettext_lazy("Marked as paid.")),
+    "no-show": (services.booking_mark_no_show, gettext_lazy("Marked as a no-show.")),
+    "cancel": (services.booking_cancel_by_venue, gettext_lazy("Booking cancelled.")),
 }
 
 
 @require_POST
 @venue_page()
-def booking_action(request: HttpRequest, venue: Venue, booking_id: int, action: str):
+def booking_action(
+    request: SignedInRequest, venue: Venue, booking_id: int, action: str
+) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     try:
@@ -124,10 +98,7 @@ def booking_action(request: HttpRequest, venue: Venue, booking_id: int, action: 
         raise Http404
     service, done = ACTIONS[action]
     try:
-        if service is None:
-            services.booking_cancel(booking_id=booking.pk, actor=request.user, by_venue=True)
-        else:
-            service(booking_id=booking.pk, actor=request.user)
+        service(booking_id=booking.pk, actor=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -153,7 +124,7 @@ def _interval(request: HttpRequest, venue: Venue) -> tuple[datetime, datetime]:
 
 @require_POST
 @venue_page()
-def manual_create(request: HttpRequest, venue: Venue, kind: str) -> HttpResponse:
+def manual_create(request: SignedInRequest, venue: Venue, kind: str) -> HttpResponse:
     """A manual booking (phone client) or a block, from the calendar's forms."""
     try:
         room = room_for_member(user=request.user, room_id=int(request.POST.get("room", "")))
@@ -190,7 +161,7 @@ def manual_create(request: HttpRequest, venue: Venue, kind: str) -> HttpResponse
 
 @require_POST
 @venue_page()
-def feed_regenerate(request: HttpRequest, venue: Venue, room_id: int) -> HttpResponse:
+def feed_regenerate(request: SignedInRequest, venue: Venue, room_id: int) -> HttpResponse:
     try:
         room = room_for_member(user=request.user, room_id=room_id)
     except NotFound:

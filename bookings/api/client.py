@@ -1,0 +1,334 @@
+"""The API of clients and visitors: free slots, quotes, reviews, and one's own bookings (book,
+cancel, move, pay, review)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.http import SignedInApiRequest
+from accounts.models import User
+from bookings import selectors, services
+from bookings.api.common import (
+    IDEMPOTENCY,
+    BookingOutput,
+    PointsInput,
+    booking_data,
+    interval_input,
+    iso,
+    parse_moment,
+)
+from bookings.models import Booking
+from bookings.payments import provider
+from core.errors import ApplicationError
+from core.idempotency import idempotent
+
+
+class AvailabilityView(APIView):
+    """Slots of a room on a business day (venue time) with status free / busy / closed and price."""
+
+    permission_classes = [AllowAny]
+
+    class AvailabilityOutputSerializer(serializers.Serializer):
+        date = serializers.DateField()
+        timezone = serializers.CharField()
+        slots = inline_serializer(
+            "AvailabilitySlot",
+            {
+                "start": serializers.DateTimeField(),
+                "end": serializers.DateTimeField(),
+                "status": serializers.ChoiceField(choices=["free", "busy", "closed"]),
+                "price": serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True),
+            },
+            many=True,
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, required=True)],
+        responses=AvailabilityOutputSerializer,
+        auth=[],
+    )
+    def get(self, request: Request, room_id: int) -> Response:
+        room = selectors.room_bookable(room_id)
+        raw = request.query_params.get("date", "")
+        try:
+            day = parse_date(raw)
+        except ValueError:
+            day = None
+        if day is None:
+            message = _("Enter a date as YYYY-MM-DD.")
+            raise ApplicationError(message, fields={"date": [message]})
+        data = selectors.room_availability(room, day)
+        zone = ZoneInfo(room.venue.timezone)
+        return Response(
+            {
+                "date": day.isoformat(),
+                "timezone": data["timezone"],
+                "slots": [
+                    {
+                        "start": iso(s["start"], zone),
+                        "end": iso(s["end"], zone),
+                        "status": s["status"],
+                        "price": f"{s['price']:.2f}" if s["price"] is not None else None,
+                    }
+                    for s in data["slots"]
+                ],
+            }
+        )
+
+
+class QuoteView(APIView):
+    """What a booking of [start, end) would cost and what cancelling it would cost."""
+
+    permission_classes = [AllowAny]
+
+    class QuoteOutputSerializer(serializers.Serializer):
+        price = serializers.DecimalField(max_digits=12, decimal_places=2)
+        money_due = serializers.DecimalField(max_digits=12, decimal_places=2)
+        points_cap = serializers.IntegerField()
+        points_usable = serializers.IntegerField()
+        points = serializers.IntegerField()
+        cashback_points = serializers.IntegerField()
+        cashback_available_at = serializers.DateTimeField(allow_null=True)
+        points_from = inline_serializer(
+            "QuotePointsFrom",
+            {"expires_at": serializers.DateTimeField(), "points": serializers.IntegerField()},
+            many=True,
+        )
+        slots = inline_serializer(
+            "QuoteSlot",
+            {
+                "start": serializers.DateTimeField(),
+                "end": serializers.DateTimeField(),
+                "price": serializers.DecimalField(max_digits=12, decimal_places=2),
+            },
+            many=True,
+        )
+        cancellation = inline_serializer(
+            "QuoteCancellation",
+            {"free_until": serializers.DateTimeField(), "fee_percent": serializers.IntegerField()},
+        )
+
+    @extend_schema(request=PointsInput, responses=QuoteOutputSerializer, auth=[])
+    def post(self, request: Request) -> Response:
+        room, start, end, values = interval_input(request, PointsInput)
+        # Anyone may ask; a signed-in client also sees what their own points can do.
+        user = request.user if isinstance(request.user, User) else None
+        quote = selectors.booking_quote(
+            room=room, start=start, end=end, user=user, points=values["points"]
+        )
+        return Response(quote_data(quote))
+
+
+def quote_data(quote: selectors.Quote) -> dict[str, object]:
+    zone = ZoneInfo(quote.room.venue.timezone)
+    return {
+        "room": quote.room.pk,
+        "start": iso(quote.start, zone),
+        "end": iso(quote.end, zone),
+        "price": f"{quote.price:.2f}",
+        "money_due": f"{quote.money_due:.2f}",
+        "points_cap": quote.points_cap,
+        "points_usable": quote.points_usable,
+        "points": quote.points,
+        "cashback_points": quote.cashback_points,
+        "cashback_available_at": iso(quote.cashback_available_at, zone),
+        "points_from": [
+            {"expires_at": iso(p.expires_at, zone), "points": p.points} for p in quote.points_from
+        ],
+        "slots": [
+            {"start": iso(s.start, zone), "end": iso(s.end, zone), "price": f"{s.price:.2f}"}
+            for s in quote.slots
+        ],
+        "cancellation": {
+            "free_until": iso(quote.free_until, zone),
+            "fee_percent": quote.fee_percent,
+        },
+    }
+
+
+class RoomReviewsView(APIView):
+    """Average rating and the latest reviews of a room."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "RoomReviews",
+            {
+                "average": serializers.DecimalField(
+                    max_digits=3, decimal_places=1, allow_null=True
+                ),
+                "count": serializers.IntegerField(),
+                "latest": inline_serializer(
+                    "RoomReview",
+                    {
+                        "rating": serializers.IntegerField(),
+                        "comment": serializers.CharField(),
+                        "author": serializers.CharField(),
+                        "created_at": serializers.DateTimeField(),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+        auth=[],
+    )
+    def get(self, request: Request, room_id: int) -> Response:
+        room = selectors.room_bookable(room_id)
+        summary = selectors.reviews_summary(room=room)
+        return Response(
+            {
+                "average": str(summary["average"]) if summary["average"] is not None else None,
+                "count": summary["count"],
+                "latest": [
+                    {
+                        "rating": r.rating,
+                        "comment": r.comment,
+                        "author": r.user.get_short_name(),
+                        "created_at": r.created_at.isoformat(),
+                    }
+                    for r in summary["latest"]
+                ],
+            }
+        )
+
+
+class BookingCreateView(APIView):
+    """Book a room. Instant venues: pay at the venue → confirmed; online → hold (pay at
+    `payment_url` within 15 minutes). Request-to-book venues: requested. A taken time is 409."""
+
+    permission_classes = [IsAuthenticated]
+
+    class BookingCreateInputSerializer(PointsInput):
+        payment = serializers.ChoiceField(choices=Booking.Payment.choices)
+
+    @extend_schema(
+        request=BookingCreateInputSerializer,
+        responses={201: BookingOutput},
+        parameters=[IDEMPOTENCY],
+    )
+    @idempotent
+    def post(self, request: SignedInApiRequest) -> Response:
+        room, start, end, values = interval_input(request, self.BookingCreateInputSerializer)
+        booking = services.booking_create(
+            user=request.user,
+            room=room,
+            start=start,
+            end=end,
+            payment=values["payment"],
+            points=values["points"],
+        )
+        payment_url = None
+        if booking.status == Booking.Status.HOLD:
+            payment_url = request.build_absolute_uri(
+                provider().checkout_url(booking.payments.get())
+            )
+        return Response(booking_data(booking, payment_url=payment_url), status=201)
+
+
+class BookingDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=BookingOutput)
+    def get(self, request: SignedInApiRequest, booking_id: int) -> Response:
+        booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+        return Response(booking_data(booking))
+
+
+class BookingCancelView(APIView):
+    """Cancel one's booking: free before the policy's deadline, otherwise with the fee."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses=BookingOutput, parameters=[IDEMPOTENCY])
+    @idempotent
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
+        booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+        booking = services.booking_cancel(booking_id=booking.pk, actor=request.user)
+        return Response(booking_data(booking))
+
+
+class BookingRescheduleView(APIView):
+    """Move one's booking to another free time of the same room; the price is recomputed."""
+
+    permission_classes = [IsAuthenticated]
+
+    class RescheduleInputSerializer(serializers.Serializer):
+        start = serializers.CharField(max_length=40)
+        end = serializers.CharField(max_length=40)
+
+    @extend_schema(request=RescheduleInputSerializer, responses=BookingOutput)
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
+        booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+        data = self.RescheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        start = parse_moment(data.validated_data["start"], booking.room, "start")
+        end = parse_moment(data.validated_data["end"], booking.room, "end")
+        booking = services.booking_reschedule(
+            booking_id=booking.pk, actor=request.user, start=start, end=end
+        )
+        return Response(booking_data(booking))
+
+
+class BookingPayView(APIView):
+    """Start (or resume) the online payment of one's booking: where to send the client."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None,
+        responses=inline_serializer("PaymentStart", {"payment_url": serializers.CharField()}),
+    )
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
+        booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+        payment = services.payment_start(booking_id=booking.pk, user=request.user)
+        url = request.build_absolute_uri(provider().checkout_url(payment))
+        return Response({"payment_url": url})
+
+
+class MyBookingsView(APIView):
+    """The signed-in client's bookings, newest first."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=BookingOutput(many=True))
+    def get(self, request: SignedInApiRequest) -> Response:
+        rows = selectors.bookings_for_user(request.user).order_by("-start")[:200]
+        return Response([booking_data(b) for b in rows])
+
+
+class ReviewCreateView(APIView):
+    """Rate the room of one's completed booking (1–5) with an optional comment."""
+
+    permission_classes = [IsAuthenticated]
+
+    class ReviewInputSerializer(serializers.Serializer):
+        rating = serializers.IntegerField(min_value=1, max_value=5)
+        comment = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+
+    class ReviewOutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        room = serializers.IntegerField(source="room_id")
+        rating = serializers.IntegerField()
+        comment = serializers.CharField()
+        created_at = serializers.DateTimeField()
+
+    @extend_schema(request=ReviewInputSerializer, responses={201: ReviewOutputSerializer})
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
+        booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+        data = self.ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        review = services.review_create(
+            user=request.user, booking_id=booking.pk, **data.validated_data
+        )
+        return Response(self.ReviewOutputSerializer(review).data, status=201)

@@ -1,0 +1,65 @@
+"""The slot picker's context: a room's slots of a day with their prices and the lengths a booking
+can have. The booking page, its htmx partial, the reschedule page and the `availability_picker`
+template tag (room pages of venues) all render it."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext as _
+
+from bookings import selectors
+from bookings.models import Booking
+from venues.models import Room
+
+
+def durations(room: Room) -> list[tuple[int, str]]:
+    """Choices of booking length: from the room's minimum to 8 hours, by its slot step."""
+    result = []
+    minutes = room.min_booking_minutes
+    while minutes <= max(8 * 60, room.min_booking_minutes):
+        hours, rest = divmod(minutes, 60)
+        label = (
+            _("%(h)s h") % {"h": hours}
+            if not rest
+            else _("%(h)s h %(m)s min")
+            % {
+                "h": hours,
+                "m": rest,
+            }
+        )
+        result.append((minutes, label))
+        minutes += room.slot_minutes
+    return result
+
+
+def picker_context(
+    room: Room, day: date, *, action: str, booking: Booking | None = None
+) -> dict[str, object]:
+    """The picker of `room` on business `day`, posting to `action` (moving `booking`, if given)."""
+    zone = ZoneInfo(room.venue.timezone)
+    # When moving a booking, its own time counts as free.
+    slots = selectors.room_day_slots(room, day, exclude=booking.pk if booking else None)
+    return {
+        "room": room,
+        "venue": room.venue,
+        "day": day,
+        "prev_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "slots": [
+            {
+                "start": s.start.astimezone(zone),
+                "end": s.end.astimezone(zone),
+                "iso": s.start.astimezone(zone).isoformat(),
+                "status": s.status,
+                "price": s.price,
+            }
+            for s in slots
+        ],
+        "has_free": any(s.status == "free" for s in slots),
+        "durations": durations(room),
+        "action": action,
+        "booking": booking,
+        "tzname": room.venue.timezone,
+    }
