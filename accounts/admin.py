@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -34,11 +38,16 @@ class UserCreationForm(BaseUserCreationForm):
         model = User
         fields = ["email"]
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         # Admin saves through accounts.services.user_create, not by building the model from the
         # form, so the password is checked here, against the e-mail entered.
-        self.validate_password_for_user(User(email=str(cleaned.get("email") or "")))
+        password = cleaned.get("password2")
+        if password:
+            try:
+                validate_password(password, User(email=str(cleaned.get("email") or "")))
+            except ValidationError as error:
+                self.add_error("password2", error)
         return cleaned
 
 

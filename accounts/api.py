@@ -14,7 +14,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
-from accounts.models import User, validate_birthday
+from accounts.http import SignedInApiRequest
+from accounts.models import validate_birthday
 from core.errors import ApplicationError
 
 
@@ -65,10 +66,10 @@ class MeView(APIView):
         return Response(self.ProfileSerializer(request.user).data)
 
     @extend_schema(request=ProfileSerializer, responses=ProfileSerializer)
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: SignedInApiRequest) -> Response:
         data = self.ProfileSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        user: User = request.user
+        user = request.user
         values = {
             "name": user.name,
             "phone": user.phone,

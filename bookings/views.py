@@ -95,7 +95,7 @@ def checkout(request: SignedInRequest) -> HttpResponse:
                 points=points,
             )
         except ApplicationError as exc:
-            refused = exc.message
+            refused = str(exc.message)
         else:
             return _booked(request, made)
     page = selectors.checkout_quote(

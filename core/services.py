@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -14,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from core.errors import ApplicationError, Conflict
 from core.models import AuditLog
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def audit_record(
@@ -69,7 +73,7 @@ def full_clean(
         raise ApplicationError(message, fields=fields) from error
 
 
-def save_or_conflict(obj: models.Model, message: str) -> None:
+def save_or_conflict(obj: models.Model, message: StrOrPromise) -> None:
     """Save; a database constraint the checks before did not foresee becomes a clear 409."""
     try:
         with transaction.atomic():

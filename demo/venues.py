@@ -441,5 +441,5 @@ def seed_points(venues: list[Venue]) -> None:
                 fields["date_to"] = datetime.date.fromisoformat(f"{today.year}-{rule['date_to']}")
             for key in ("time_from", "time_to"):
                 if key in fields:
-                    fields[key] = datetime.time.fromisoformat(fields[key])
+                    fields[key] = datetime.time.fromisoformat(str(fields[key]))
             PointsRule.objects.create(venue=venue, **fields)

@@ -357,13 +357,13 @@ class CampaignAdmin(ServiceModelAdmin):
 
 
 def _grant_create(staff: User, values: Values) -> HolidayGrant:
-    values = cast(services.HolidayGrantValues, values)
-    return services.holiday_grant_create(actor=staff, values=values)
+    grant = cast(services.HolidayGrantValues, values)
+    return services.holiday_grant_create(actor=staff, values=grant)
 
 
 def _grant_update(staff: User, grant: HolidayGrant, values: Values) -> HolidayGrant:
-    values = cast(services.HolidayGrantValues, values)
-    return services.holiday_grant_update(actor=staff, grant=grant, values=values)
+    changes = cast(services.HolidayGrantValues, values)
+    return services.holiday_grant_update(actor=staff, grant=grant, values=changes)
 
 
 @admin.register(HolidayGrant)

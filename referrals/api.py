@@ -5,10 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.http import SignedInApiRequest
 from referrals import selectors, services
 
 
@@ -40,7 +40,7 @@ class MyReferralsView(APIView):
         friends = FriendSerializer(many=True)
 
     @extend_schema(responses=OutputSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: SignedInApiRequest) -> Response:
         code = services.invite_code_get_or_create(user=request.user)
         summary = selectors.invite_summary(user=request.user, code=code.code)
         return Response(self.OutputSerializer(summary).data)

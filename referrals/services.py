@@ -157,9 +157,15 @@ def _month_start(now: datetime) -> datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def _qualifying(referral: Referral) -> int:
+    """The id of the booking a qualified (or rewarded) referral counts."""
+    assert referral.qualifying_booking_id is not None
+    return referral.qualifying_booking_id
+
+
 def _reward(referral: Referral, *, now: datetime) -> str:
     """Reward a qualified referral whose dispute window is over (the referral row is locked)."""
-    booking = Booking.objects.get(pk=referral.qualifying_booking_id)
+    booking = Booking.objects.get(pk=_qualifying(referral))
     if not Booking.objects.filter(_paid_completed(), pk=booking.pk).exists():
         # The booking stopped counting (no-show, refund) before the reward: look again later.
         referral.status = Referral.Status.SIGNED_UP
@@ -231,7 +237,7 @@ def referral_process(*, referral_id: int, now: datetime) -> str:
             return "busy"
         Status = Referral.Status
         if referral.status == Status.REWARDED:
-            counts = Booking.objects.filter(_paid_completed(), pk=referral.qualifying_booking_id)
+            counts = Booking.objects.filter(_paid_completed(), pk=_qualifying(referral))
             if not counts.exists():
                 _reverse(referral, now=now, actor=None)
                 return "reversed"
@@ -245,7 +251,7 @@ def referral_process(*, referral_id: int, now: datetime) -> str:
             referral.qualified_at = now
             referral.save(update_fields=["status", "qualifying_booking", "qualified_at"])
         if referral.status == Status.QUALIFIED:
-            booking = Booking.objects.get(pk=referral.qualifying_booking_id)
+            booking = Booking.objects.get(pk=_qualifying(referral))
             if booking.end + timedelta(hours=settings.REFERRAL_DISPUTE_HOURS) > now:
                 return "qualified"
             return _reward(referral, now=now)
@@ -281,7 +287,7 @@ def referrals_reward(*, now: datetime, batch_size: int = 500) -> dict[str, int]:
     workers at once, or a second run, reward each referral once."""
     counts: dict[str, int] = {}
     after = 0
-    params = {
+    params: dict[str, object] = {
         "qualify": timedelta(days=settings.REFERRAL_QUALIFY_DAYS),
         "min_money": settings.REFERRAL_MIN_BOOKING_AMOUNT,
         "window_end": now - timedelta(hours=settings.REFERRAL_DISPUTE_HOURS),
@@ -289,7 +295,8 @@ def referrals_reward(*, now: datetime, batch_size: int = 500) -> dict[str, int]:
     }
     while True:
         with connection.cursor() as cursor:
-            cursor.execute(_DUE, params | {"after": after})
+            # psycopg adapts the timedelta; the stubs' parameter types leave it out.
+            cursor.execute(_DUE, params | {"after": after})  # type: ignore[arg-type]
             ids = [row[0] for row in cursor.fetchall()]
         for referral_id in ids:
             outcome = referral_process(referral_id=referral_id, now=now)

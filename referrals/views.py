@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.http import SignedInRequest
 from referrals import selectors, services
 from referrals.receivers import SESSION_KEY
 
@@ -23,7 +24,7 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: SignedInRequest) -> HttpResponse:
     code = services.invite_code_get_or_create(user=request.user)
     summary = selectors.invite_summary(user=request.user, code=code.code)
     return render(

@@ -59,12 +59,12 @@ def checkout_quote(
             return _page(quote_with(points), error=error, now=now)
         except ApplicationError as exc:
             if "points" not in exc.fields:
-                return CheckoutQuote(quote=None, error=error or exc.message)
+                return CheckoutQuote(quote=None, error=error or str(exc.message))
             points_error = str(exc.fields["points"][0])
     try:
         quote = quote_with(0)
     except ApplicationError as exc:
-        return CheckoutQuote(quote=None, error=error or exc.message, points_refused=True)
+        return CheckoutQuote(quote=None, error=error or str(exc.message), points_refused=True)
     if nearest_points is None or not quote.points_usable:
         return _page(quote, error=error or points_error, points_refused=True, now=now)
     nearest = max(0, min(nearest_points, quote.points_usable))

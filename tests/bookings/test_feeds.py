@@ -9,9 +9,11 @@ import importlib
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 
 from bookings import services
 from bookings.models import RoomCalendarFeed
+from tests.admin_pages import open_form
 from tests.factories import RoomFactory
 from venues import services as venue_services
 from venues.models import Room
@@ -63,3 +65,16 @@ def test_the_data_migration_gives_existing_rooms_a_feed_and_keeps_tokens(room_a,
 def test_the_demo_rooms_have_their_feeds():
     call_command("seed_demo", verbosity=0)
     assert Room.objects.count() == RoomCalendarFeed.objects.count() > 0
+
+
+def test_a_room_staff_add_in_admin_gets_its_feed(
+    client, staff_user, venue_a, django_capture_on_commit_callbacks
+):
+    client.force_login(staff_user)
+    add = reverse("admin:venues_room_add")
+    data = open_form(client, add)
+    data.update(venue=venue_a.pk, name="Студия", kind="rehearsal", capacity="4")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(add, data)
+    assert response.status_code == 302, response.context["errors"]
+    assert RoomCalendarFeed.objects.filter(room__name="Студия").exists()
