@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.admin_writes import ServiceModelAdmin, Values, Writes
+from accounts.admin_writes import ServiceModelAdmin, Values, Writes, staff_of
 from accounts.models import User
+from core.services import audit_record
 
 PROFILE_FIELDS = ("name", "phone", "birthday")
 
@@ -80,3 +83,12 @@ class UserAdmin(ServiceModelAdmin, BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def log_change(self, request: HttpRequest, obj: User, message: object) -> LogEntry:
+        # The password page saves with Django's own form; its change is audited here, the one
+        # place that page reports it (the other changes are audited by the services).
+        entry = super().log_change(request, obj, message)
+        match = request.resolver_match
+        if match is not None and match.url_name == "auth_user_password_change":
+            audit_record(actor=staff_of(request), action="user.password_set", obj=obj)
+        return entry

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.admin_writes import ServiceModelAdmin, Writes
+from bookings import services
 from bookings.models import Booking, BookingEvent, Payment, Review
 
 
@@ -52,7 +54,12 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ServiceModelAdmin):
+    """A review is the client's: staff read it, and may only take it down (audited)."""
+
+    writes = Writes[Review](
+        delete=lambda staff, review: services.review_remove(actor=staff, review=review)
+    )
     list_display = ["created_at", "room", "user", "rating"]
     list_filter = ["rating", "room__venue"]
     list_select_related = ["room", "room__venue", "user"]

@@ -5,7 +5,8 @@ function that turns a batch of items (dicts of ids) into `Email`s. `email_send_o
 items)` queues one `core.email_send` task for the batch once the transaction commits. The task
 renders `<template>_subject.txt`, `<template>.txt` and `<template>.html` in the site's language,
 sends each message on its own over one connection, and retries (with backoff) only the ones
-that failed: one bad address or SMTP hiccup never stops the others.
+that failed for a while; one that can never go out is logged and dropped. One bad address or
+SMTP hiccup never stops the others. Subjects and text parts are plain text, never HTML-escaped.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 
 from celery import Task, shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -79,57 +81,85 @@ def email_send_on_commit(kind: str, items: Sequence[Item]) -> None:
         enqueue(email_send, kind, [dict(item) for item in items])
 
 
+def _text(name: str, context: Mapping[str, object]) -> str:
+    """A plain-text part: rendered without HTML escaping ("Звук & Свет" stays as it is)."""
+    return Engine.get_default().get_template(name).render(Context(dict(context), autoescape=False))
+
+
 def render(template: str, context: Mapping[str, object]) -> tuple[str, str, str]:
     """Subject (one line), text and HTML of an e-mail, in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", dict(context))
-        text = render_to_string(f"{template}.txt", dict(context))
+        subject = _text(f"{template}_subject.txt", context)
+        text = _text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", dict(context))
     # A header is one line, whatever a name in the subject holds.
     return " ".join(subject.split()), text, html
 
 
-def messages(kind: EmailKind, items: list[Item]) -> list[tuple[Item, EmailMultiAlternatives]]:
+def _message(email: Email, rendered: tuple[str, str, str]) -> EmailMessage:
+    subject, text, html = rendered
+    message = EmailMultiAlternatives(subject=subject, body=text, to=list(email.to))
+    message.attach_alternative(html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return message
+
+
+def messages(kind: EmailKind, items: list[Item]) -> list[tuple[Item, EmailMessage]]:
+    """The messages of a batch, each rendered once per shared context."""
     rendered: dict[int, tuple[str, str, str]] = {}
     built = []
     for email in kind.build(items):
         key = id(email.context)
         if key not in rendered:
             rendered[key] = render(kind.template, email.context)
-        subject, text, html = rendered[key]
-        message = EmailMultiAlternatives(subject=subject, body=text, to=list(email.to))
-        message.attach_alternative(html, "text/html")
-        for attachment in email.attachments:
-            message.attach(attachment.filename, attachment.content, attachment.mimetype)
-        built.append((email.item, message))
+        built.append((email.item, _message(email, rendered[key])))
     return built
 
 
-# Errors worth another try later; anything else is a bug and fails loudly.
-TRANSIENT = (smtplib.SMTPException, ConnectionError, OSError)
+def transient(error: Exception) -> bool:
+    """Is another try later worth it? A refused address (a 5xx reply) or a malformed message
+    will fail the same way again; a lost connection or a 4xx reply may not."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code < 500 for code, _reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPException | ConnectionError | OSError)
 
 
 @shared_task(
     name="core.email_send",
     bind=True,
     acks_late=True,
-    autoretry_for=TRANSIENT,  # the connection itself could not be opened
+    # The connection itself could not be opened: the whole batch is tried again.
+    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
     retry_backoff=True,
     max_retries=6,
 )
 def email_send(self: Task, kind: str, items: list[Item]) -> int:
-    """Send the e-mails of `kind` about `items`; returns how many went out."""
+    """Send the e-mails of `kind` about `items`, each on its own; returns how many went out.
+
+    One that fails for a while is retried later with the others that did; one that can never
+    go out (a refused address, a header a name broke) is logged and dropped. Neither stops the
+    rest of the batch.
+    """
     built = messages(EMAILS.get(kind), items)
+    sent = 0
     failed: list[Item] = []
     with get_connection() as connection:
         for item, message in built:
             message.connection = connection
             try:
                 message.send()
-            except TRANSIENT:
+            except Exception as error:
+                if not transient(error):
+                    logger.exception("e-mail dropped", extra={"kind": kind, "item": item})
+                    continue
                 logger.warning("e-mail not sent, will retry", extra={"kind": kind, "item": item})
                 failed.append(item)
+            else:
+                sent += 1
+    logger.info("e-mails sent", extra={"kind": kind, "count": sent})
     if failed:
         raise self.retry(args=(kind, failed), countdown=2**self.request.retries * 30)
-    logger.info("e-mails sent", extra={"kind": kind, "count": len(built)})
-    return len(built)
+    return sent

@@ -19,6 +19,6 @@ def visitor_cashback_percent(request: HttpRequest | None, venue: Venue) -> Decim
         return selectors.cashback_percent(tier=selectors.client_tier(user=None), venue=venue)
     kept = vars(request)
     if "_loyalty_tier" not in kept:
-        kept["_loyalty_tier"] = selectors.client_tier(user=request.user)
+        kept["_loyalty_tier"] = selectors.client_tier(user=getattr(request, "user", None))
     tier: Tier | None = kept["_loyalty_tier"]
     return selectors.cashback_percent(tier=tier, venue=venue)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +27,11 @@ class InviteCodeAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "code", "created_at", "blocked_at", "blocked_reason"]
     actions = ["block_inviters"]
 
-    def has_add_permission(self, request) -> bool:
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: InviteCode | None = None) -> bool:
+        # Deleting a code would lift its block unnoticed; blocking is the action staff take.
         return False
 
     @admin.action(description=_("Block the selected inviters"))

@@ -1,7 +1,7 @@
 """Django admin for organisations, venues, rooms, hours, exceptions, holidays and prices (staff).
 
 Every change staff make here goes through the same services as the dashboard and the partner
-API (venues/admin_writes.py): the `Writes` below say which. What no service writes is read-only.
+API (accounts/admin_writes.py): the `Writes` below say which. What no service writes is read-only.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from bookings.services.lifecycle import (
     requests_decline_unanswered,
 )
 from bookings.services.payments import payment_simulate, payment_start, payment_webhook_receive
-from bookings.services.reviews import review_create
+from bookings.services.reviews import review_create, review_remove
 from bookings.services.state import CANCELLABLE, ROOM_LOCK_SPACE
 from bookings.services.venue import (
     TeamAction,
@@ -57,6 +57,7 @@ __all__ = [
     "reminders_send",
     "requests_decline_unanswered",
     "review_create",
+    "review_remove",
     "room_feed_create",
     "room_feed_regenerate",
 ]

@@ -9,6 +9,7 @@ from accounts.models import User
 from bookings.models import Review
 from bookings.services.state import Status, locked_booking
 from core.errors import ApplicationError, Conflict, NotFound
+from core.services import audit_record
 
 
 def review_create(
@@ -45,3 +46,15 @@ def review_create(
                 _("You have already reviewed this booking."), code="already_reviewed"
             ) from None
     return review
+
+
+def review_remove(*, actor: User, review: Review) -> None:
+    """Staff take down a review (abuse, spam); the audit log keeps what it said."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="review.remove",
+            obj=review,
+            before={"rating": review.rating, "comment": review.comment, "user": review.user_id},
+        )
+        review.delete()

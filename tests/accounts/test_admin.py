@@ -62,3 +62,13 @@ def test_a_weak_password_is_refused_when_staff_add_a_user(staff):
     response = staff.post(add, {"email": "g@example.com", "password1": "123", "password2": "123"})
     assert response.status_code == 200
     assert not User.objects.filter(email="g@example.com").exists()
+
+
+def test_a_password_set_by_staff_is_audited(staff, staff_user):
+    gleb = UserFactory()
+    url = reverse("admin:auth_user_password_change", args=[gleb.pk])
+    form = {"password1": "Another-long-9", "password2": "Another-long-9", "usable_password": "true"}
+    assert staff.post(url, form).status_code == 302
+    gleb.refresh_from_db()
+    assert gleb.check_password("Another-long-9")
+    audited("user.password_set", staff_user)

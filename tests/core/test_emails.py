@@ -9,7 +9,8 @@ from celery.exceptions import MaxRetriesExceededError
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
-from core.emails import EMAILS, email_send, email_send_on_commit
+from accounts.models import User
+from core.emails import EMAILS, email_send, email_send_on_commit, messages
 from tests.factories import BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,13 +20,17 @@ class FlakyBackend(EmailBackend):
     """The test mailbox, except that it refuses mail to some addresses a number of times."""
 
     refusals: dict[str, int] = {}
+    permanent: set[str] = set()  # refused with a 5xx reply, otherwise with a 451 (try later)
 
     def send_messages(self, messages):
         for message in messages:
-            left = self.refusals.get(message.to[0], 0)
+            message.message()  # builds the headers: a malformed one fails as it would for SMTP
+            address = message.to[0]
+            left = self.refusals.get(address, 0)
             if left:
-                self.refusals[message.to[0]] = left - 1
-                raise smtplib.SMTPRecipientsRefused({message.to[0]: (451, b"try later")})
+                self.refusals[address] = left - 1
+                code = 550 if address in self.permanent else 451
+                raise smtplib.SMTPRecipientsRefused({address: (code, b"refused")})
         return super().send_messages(messages)
 
 
@@ -96,3 +101,42 @@ def test_every_kind_has_its_three_templates():
     for kind in EMAILS:
         for suffix in ("_subject.txt", ".txt", ".html"):
             get_template(kind.template + suffix)
+
+
+def test_an_address_refused_for_good_is_dropped_and_the_others_still_go(flaky, three_bookings):
+    flaky["boris@example.com"] = 1
+    FlakyBackend.permanent = {"boris@example.com"}  # a 550: trying again would not help
+    try:
+        assert send(three_bookings).result == 2
+    finally:
+        FlakyBackend.permanent = set()
+    assert sorted(m.to[0] for m in mail.outbox) == ["anna@example.com", "vera@example.com"]
+
+
+def test_a_message_that_cannot_be_built_is_dropped_and_the_others_still_go(flaky, three_bookings):
+    # A line break in an address makes the message itself invalid (BadHeaderError).
+    User.objects.filter(pk=three_bookings[0].user_id).update(email="anna@example.com\nBcc: x@y")
+    assert send(three_bookings).result == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["boris@example.com", "vera@example.com"]
+
+
+def test_subjects_and_text_are_plain_text_and_html_is_escaped(room_a, owner_a, settings):
+    from venues import services as venues_services
+
+    venue = room_a.venue
+    venue.name = 'Студия "Звук & Свет"'
+    venue.save(update_fields=["name"])
+    invitation = venues_services.invitation_create(
+        actor=owner_a, organisation=venue.organisation, email="new@example.com", role="manager"
+    )
+    [(_item, message)] = messages(
+        EMAILS.get("venues.invitation"), [{"invitation_id": invitation.pk}]
+    )
+    organisation = venue.organisation.name
+    assert organisation in message.subject and "&amp;" not in message.subject
+    [(_item, reminder)] = messages(
+        EMAILS.get("venues.schedule_reminder"), [{"venue_id": venue.pk, "days": 25}]
+    )
+    assert 'Студия "Звук & Свет"' in reminder.subject
+    assert 'Студия "Звук & Свет"' in reminder.body
+    assert "Студия &quot;Звук &amp; Свет&quot;" in reminder.alternatives[0][0]

@@ -363,3 +363,26 @@ def test_a_credit_cannot_pretend_to_be_a_spend_or_an_expiry(client_user, now):
                 )
             )
     assert not LedgerTransaction.objects.exists()
+
+
+def test_an_addition_with_no_lifetime_lives_a_year_and_a_zero_lifetime_is_refused(
+    client_user, staff_user, now
+):
+    def adjust(key, lifetime):
+        return services.points_adjust(
+            services.Movement(
+                user=client_user,
+                amount=10,
+                reason="Support",
+                actor=staff_user,
+                idempotency_key=key,
+                now=now,
+                lifetime=lifetime,
+            )
+        )
+
+    adjust("adjust:default", None)
+    assert Lot.objects.get().expires_at == now + services.DEFAULT_LIFETIME
+    with pytest.raises(ApplicationError) as refused:
+        adjust("adjust:zero", timedelta(0))
+    assert "lifetime" in refused.value.fields

@@ -25,7 +25,8 @@ from loyalty.models import (
     Posting,
     Tier,
 )
-from loyalty.services.ledger.engine import AccountKind, Kind, fingerprint, system_account
+from loyalty.services.ledger.credits import credit_fingerprint
+from loyalty.services.ledger.engine import AccountKind, Kind, Movement, system_account
 from venues.models import City
 
 HOLIDAY_REASON = gettext_noop("Holiday gift: %(name)s")
@@ -89,14 +90,18 @@ def _holiday_batch(grant: HolidayGrant, user_ids: list[int], *, now: datetime) -
                 reason_params=params,
                 user_id=uid,
                 idempotency_key=keys[uid],
-                fingerprint=fingerprint(
-                    op="credit",
-                    user=uid,
-                    amount=grant.amount,
-                    lifetime=lifetime.total_seconds(),
-                    kind=Kind.HOLIDAY,
-                    venue=None,
-                    booking=None,
+                # What points_credit of the same grant would record: a replay agrees.
+                fingerprint=credit_fingerprint(
+                    Movement(
+                        user=User(pk=uid),
+                        amount=grant.amount,
+                        lifetime=lifetime,
+                        kind=Kind.HOLIDAY,
+                        reason=HOLIDAY_REASON,
+                        idempotency_key=keys[uid],
+                        now=now,
+                    ),
+                    pending=False,
                 ),
                 created_at=now,
             )

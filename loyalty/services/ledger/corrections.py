@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError, PermissionDenied
@@ -52,7 +54,11 @@ def points_adjust(movement: Movement) -> LedgerTransaction:
     """
     reason = _check_adjustment(movement)
     amount = movement.amount
-    lifetime = check_lifetime(movement.lifetime or DEFAULT_LIFETIME) if amount > 0 else None
+    if amount > 0:
+        given = movement.lifetime
+        lifetime: timedelta | None = check_lifetime(DEFAULT_LIFETIME if given is None else given)
+    else:
+        lifetime = None
     entry = Entry(
         kind=Kind.ADJUSTMENT,
         user_id=movement.user_id,
