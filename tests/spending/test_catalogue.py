@@ -102,3 +102,15 @@ def test_cards_show_the_cashback_the_visitor_gets_with_one_tier_query_a_page(
     listed.venue.save()
     Tier.objects.filter(name="Золото").update(cashback_percent=7)
     assert "Кешбэк 15%" in client.get(f"/rooms/{listed.pk}/").content.decode()
+
+
+def test_the_cashback_percent_of_a_request_with_no_user_is_the_lowest_tiers(points_room):
+    from decimal import Decimal
+
+    from django.http import HttpRequest
+
+    from venues.extensions import cashback_percent
+
+    venue = points_room.venue
+    bare = cashback_percent(HttpRequest(), venue)  # no authentication middleware ran
+    assert bare == cashback_percent(None, venue) == Decimal(1) + venue.cashback_boost_percent
