@@ -38,6 +38,7 @@ from loyalty.models import (
     Posting,
     Tier,
 )
+from venues.models import Room
 from venues.weekdays import weekdays_form_field, weekdays_label
 
 
@@ -305,8 +306,11 @@ class ClientTierAdmin(ReadOnlyAdmin):
 
 
 class CampaignAdminForm(forms.ModelForm):
-    # Ticked day names instead of the array field's "0,1,2,3,4".
+    # Ticked day names instead of the array field's "0,1,2,3,4", room types by name.
     weekdays = weekdays_form_field(short=True)
+    room_kind = forms.ChoiceField(
+        label=_("room type"), choices=[("", _("any")), *Room.Kind.choices], required=False
+    )
 
     class Meta:
         model = Campaign

@@ -49,10 +49,15 @@ def test_tiers_campaigns_and_holiday_grants_are_not_deleted_in_admin(staff):
 
 def test_a_platform_campaign_started_in_admin_goes_through_the_service(staff, staff_user):
     data = open_form(staff, url("campaign", "add"))
-    data.update({"name": "Зимняя акция", "kind": "extra_percent", "value": "2"})
+    page = staff.get(url("campaign", "add")).content.decode()
+    assert '<option value="rehearsal">' in page  # room types are chosen by name
+    data.update(
+        {"name": "Зимняя акция", "kind": "extra_percent", "value": "2", "room_kind": "rehearsal"}
+    )
     assert staff.post(url("campaign", "add"), data).status_code == 302
     campaign = Campaign.objects.get(name="Зимняя акция")
     assert campaign.venue is None and campaign.created_by == staff_user
+    assert campaign.room_kind == "rehearsal"
     audited("campaign.create", staff_user)
 
     # Paused by staff, then a value the service refuses: the page says why, nothing changes.
