@@ -1,8 +1,8 @@
 """Extension points: a lower app names one, higher apps register into it (apps import downward).
 
 Every extension point of the project is a `Registry`: the periodic jobs (`core.jobs`), the
-e-mails (`core.emails`), the catalogue's search filters and cashback % (`venues.extensions`), the
-partner dashboard's venue navigation (`venues.partner`) and the points programme bookings uses
+e-mails (`core.emails`), the catalogue's search filters and cashback % and the partner
+dashboard's venue navigation (`venues.extensions`), and the points programme bookings uses
 (`bookings.points`). A higher app registers its items in `AppConfig.ready()` (or, for
 decorators, when the module the registry's owner autodiscovers is imported).
 """
