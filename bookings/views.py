@@ -181,26 +181,13 @@ def _own(request: SignedInRequest, booking_id: int) -> Booking:
 @require_GET
 def booking_detail(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
-    now = timezone.now()
-    cancellable = booking.status in services.CANCELLABLE and booking.start > now
-    review = getattr(booking, "review", None) if hasattr(booking, "review") else None
+    actions = selectors.booking_actions(booking, now=timezone.now())
     return render(
         request,
         "bookings/detail.html",
         {
             **_booking_context(booking),
-            "cancellable": cancellable,
-            "fee_now": selectors.cancellation_fee(booking, now=now) if cancellable else None,
-            "movable": booking.status in (Booking.Status.CONFIRMED, Booking.Status.REQUESTED)
-            and booking.start > now
-            and not (
-                booking.paid_at and booking.payment == Booking.Payment.ONLINE and booking.money_due
-            ),
-            "payable": booking.payment == Booking.Payment.ONLINE
-            and booking.paid_at is None
-            and booking.status in (Booking.Status.HOLD, Booking.Status.CONFIRMED),
-            "reviewable": booking.status == Booking.Status.COMPLETED and review is None,
-            "review": review,
+            **vars(actions),
             "points_info": _points_info([booking]).get(booking.pk),
         },
     )
@@ -225,7 +212,7 @@ def booking_cancel(request: SignedInRequest, booking_id: int) -> HttpResponse:
     booking = _own(request, booking_id)
     if request.method == "GET":
         now = timezone.now()
-        if booking.status not in services.CANCELLABLE or booking.start <= now:
+        if not selectors.can_cancel(booking, now=now):
             messages.error(request, _("This booking can no longer be cancelled."))
             return redirect("bookings:detail", booking.pk)
         fee = selectors.cancellation_fee(booking, now=now)

@@ -5,6 +5,7 @@
 - `quotes`: the slots of an interval, the price, points and policy of a booking about to be made;
 - `checkout`: the checkout page's quote with what it says about points and cancelling;
 - `cancellation`: what cancelling a booking costs and gives back;
+- `actions`: what can still be done with a booking (the rules its services enforce);
 - `lookups`: a client's and a venue team's bookings, a venue's calendar rows and requests;
 - `calendar`: the partner dashboard's venue calendar;
 - `reviews`: review summaries of a room or venue.
@@ -12,6 +13,14 @@
 
 from __future__ import annotations
 
+from bookings.selectors.actions import (
+    BookingActions,
+    booking_actions,
+    can_cancel,
+    can_move,
+    can_pay,
+    paid_online,
+)
 from bookings.selectors.availability import (
     Availability,
     AvailableSlot,
@@ -55,22 +64,28 @@ __all__ = [
     "MAX_BOOKING",
     "Availability",
     "AvailableSlot",
+    "BookingActions",
     "CalendarColumn",
     "CalendarDay",
     "CheckoutQuote",
     "Quote",
     "ReviewsSummary",
     "VenueCalendar",
+    "booking_actions",
     "booking_for_member",
     "booking_for_user",
     "booking_quote",
     "bookings_for_member",
     "bookings_for_user",
     "bookings_upcoming_and_past",
+    "can_cancel",
+    "can_move",
+    "can_pay",
     "cancellation_fee",
     "checkout_quote",
     "interval_slots",
     "late_cancellation_fee",
+    "paid_online",
     "payment_for_user",
     "points_back",
     "points_check",

@@ -24,7 +24,7 @@ from bookings.services.lifecycle import (
 )
 from bookings.services.payments import payment_simulate, payment_start, payment_webhook_receive
 from bookings.services.reviews import review_create, review_remove
-from bookings.services.state import CANCELLABLE, ROOM_LOCK_SPACE
+from bookings.services.state import ROOM_LOCK_SPACE
 from bookings.services.venue import (
     TeamAction,
     booking_cancel_by_venue,
@@ -36,7 +36,6 @@ from bookings.services.venue import (
 
 __all__ = [
     "BATCH",
-    "CANCELLABLE",
     "ROOM_LOCK_SPACE",
     "TeamAction",
     "block_create",

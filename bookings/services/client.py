@@ -13,8 +13,8 @@ from accounts.models import User
 from bookings import selectors, signals
 from bookings.models import Booking, BookingEvent
 from bookings.points import programme as points_programme
+from bookings.selectors.actions import MOVABLE
 from bookings.services.state import (
-    CANCELLABLE,
     Status,
     announce_booking,
     is_overlap,
@@ -35,9 +35,7 @@ def booking_cancel(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         booking = locked_booking(booking_id)
-        # A block (maintenance) can be lifted until it ends; a booking only before it starts.
-        deadline = booking.end if booking.kind == Booking.Kind.BLOCK else booking.start
-        if booking.status not in CANCELLABLE or deadline <= now:
+        if not selectors.can_cancel(booking, now=now):
             raise Conflict(_("This booking can no longer be cancelled."), code="not_cancellable")
         booking.cancellation_fee = (
             Decimal("0.00") if by_venue else selectors.cancellation_fee(booking, now=now)
@@ -62,13 +60,9 @@ def booking_reschedule(
     now = now or timezone.now()
     with transaction.atomic(durable=True):
         booking = locked_booking(booking_id)
-        if booking.status not in (Status.CONFIRMED, Status.REQUESTED) or booking.start <= now:
+        if booking.status not in MOVABLE or booking.start <= now:
             raise Conflict(_("This booking can no longer be moved."), code="not_movable")
-        if (
-            booking.paid_at is not None
-            and booking.payment == Booking.Payment.ONLINE
-            and booking.money_due > 0
-        ):
+        if selectors.paid_online(booking):
             raise Conflict(
                 _("A booking paid online cannot be moved; cancel it and book again."),
                 code="not_movable",

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from bookings import signals
-from bookings.models import Booking, BookingEvent, Payment
+from bookings import selectors, signals
+from bookings.models import BookingEvent, Payment
 from bookings.payments import TestProvider, provider
 from bookings.services.state import Status, announce_booking, locked_booking, status_change
 from core.errors import ApplicationError, Conflict, NotFound
@@ -28,9 +28,7 @@ def payment_start(*, booking_id: int, user: User) -> Payment:
         booking = locked_booking(booking_id)
         if booking.user_id != user.pk:
             raise NotFound(_("Booking not found."))
-        if booking.paid_at is not None or booking.payment != Booking.Payment.ONLINE:
-            raise Conflict(_("Nothing to pay for this booking."), code="nothing_to_pay")
-        if booking.status not in (Status.HOLD, Status.CONFIRMED):
+        if not selectors.can_pay(booking):
             raise Conflict(_("Nothing to pay for this booking."), code="nothing_to_pay")
         payment = booking.payments.filter(status=Payment.Status.PENDING).first()
         if payment is None:

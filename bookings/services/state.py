@@ -25,7 +25,6 @@ from core.services import audit_record
 
 Status = Booking.Status
 EXCLUSION_VIOLATION = "23P01"
-CANCELLABLE = (Status.HOLD, Status.REQUESTED, Status.CONFIRMED)
 
 
 def is_overlap(error: IntegrityError) -> bool:
