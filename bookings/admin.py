@@ -27,7 +27,14 @@ class PaymentInline(admin.TabularInline):
     model = Payment
     extra = 0
     can_delete = False
-    fields = readonly_fields = ("created_at", "provider", "amount", "status", "external_id")
+    fields = readonly_fields = (
+        "created_at",
+        "provider",
+        "amount",
+        "currency",
+        "status",
+        "external_id",
+    )
 
     def has_add_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
         return False
@@ -50,6 +57,26 @@ class BookingAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Booking | None = None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    """Online payments, read-only: filter by "refund due" to find money that must go back."""
+
+    list_display = ["id", "created_at", "booking", "provider", "amount", "currency", "status"]
+    list_filter = ["status", "provider", ("created_at", admin.DateFieldListFilter)]
+    search_fields = ["id", "booking__id", "booking__user__email", "external_id"]
+    list_select_related = ["booking"]
+    readonly_fields = [f.name for f in Payment._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Payment | None = None) -> bool:
         return False
 
 

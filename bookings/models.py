@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext_lazy as _
 
+from core.money import CURRENCY
+
 
 class Int8Range(Func):
     """`int8range(a, b, '[]')`: a one-point range, so a GiST exclusion can compare room ids.
@@ -191,12 +193,16 @@ class Payment(models.Model):
         PENDING = "pending", _("pending")
         SUCCEEDED = "succeeded", _("succeeded")
         FAILED = "failed", _("failed")
+        # Money arrived that is not a payment of the booking (another amount or currency, or
+        # too late): it confirms nothing and must go back to the client.
+        REFUND_DUE = "refund_due", _("refund due")
 
     booking = models.ForeignKey(
         Booking, on_delete=models.PROTECT, related_name="payments", verbose_name=_("booking")
     )
     provider = models.CharField(_("provider"), max_length=20)
     amount = models.DecimalField(_("amount, ₽"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default=CURRENCY)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

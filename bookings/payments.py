@@ -2,8 +2,9 @@
 
 The flow is the same for every provider: a hold booking gets a Payment; the client is sent to
 `checkout_url(payment)`; the provider calls our webhook with a signed JSON body
-`{"event_id", "payment_id", "status": "succeeded" | "failed", "amount"}`; we verify the signature
-(`verify`) and apply the outcome once (`bookings.services.payment_webhook_receive`).
+`{"event_id", "payment_id", "status": "succeeded" | "failed", "amount", "currency"}`; we verify
+the signature (`verify`) and apply the outcome once (`bookings.services.payment_webhook_receive`);
+only exactly the payment's amount in its currency pays the booking.
 
 The test provider's checkout page (/payments/test/<id>/) has "pay" and "fail" buttons; pressing
 one builds exactly such a body, signs it with PAYMENT_WEBHOOK_SECRET and hands it to the same
@@ -59,6 +60,7 @@ class TestProvider(PaymentProvider):
                 "payment_id": payment.pk,
                 "status": outcome,
                 "amount": str(payment.amount),
+                "currency": payment.currency,
             },
             sort_keys=True,
         ).encode()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
+# Every price and payment is in roubles (ISO 4217 code, as payment providers name it).
+CURRENCY = "RUB"
 
 
 def money(value: Decimal | int | str) -> Decimal:

@@ -27,6 +27,7 @@ class PaymentWebhookView(APIView):
                 "payment_id": serializers.IntegerField(),
                 "status": serializers.ChoiceField(choices=["succeeded", "failed"]),
                 "amount": serializers.DecimalField(max_digits=12, decimal_places=2),
+                "currency": serializers.CharField(help_text="ISO 4217, e.g. RUB"),
             },
         ),
         responses=inline_serializer("PaymentEventResult", {"changed": serializers.BooleanField()}),

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from bookings import selectors, signals
-from bookings.models import BookingEvent, Payment
+from bookings.models import Booking, BookingEvent, Payment
 from bookings.payments import TestProvider, provider
 from bookings.services.state import Status, announce_booking, locked_booking, status_change
 from core.errors import ApplicationError, Conflict, NotFound
+from core.services import audit_record, snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ def payment_webhook_receive(
     """Apply a provider's signed payment outcome once. Returns (payment, changed).
 
     A bad signature raises ApplicationError (400) and is logged; a replayed or late event for a
-    payment that is no longer pending changes nothing.
+    payment that is no longer pending changes nothing. Money that is not exactly the payment's
+    amount in its currency, or that arrives for a booking no longer active, confirms nothing:
+    the payment becomes "refund due" (answered with 200, so the provider stops retrying).
     """
     now = now or timezone.now()
     if not provider().verify(body, signature):
@@ -54,11 +57,12 @@ def payment_webhook_receive(
         event = json.loads(body)
         payment_id = int(event["payment_id"])
         outcome = event["status"]
-        amount = Decimal(str(event.get("amount", "0")))
+        amount = Decimal(str(event["amount"]))
+        currency = str(event["currency"])
     except (ValueError, KeyError, TypeError, InvalidOperation):
         logger.warning("payment webhook rejected: malformed body")
         raise ApplicationError(_("Malformed payment event."), code="bad_event") from None
-    if outcome not in (Payment.Status.SUCCEEDED, Payment.Status.FAILED):
+    if outcome not in (Payment.Status.SUCCEEDED, Payment.Status.FAILED) or not amount.is_finite():
         raise ApplicationError(_("Malformed payment event."), code="bad_event")
     with transaction.atomic(durable=True):
         # Lock order: booking, then payment (the same order as every other booking change).
@@ -72,19 +76,32 @@ def payment_webhook_receive(
         if payment.status != Payment.Status.PENDING:
             logger.info("payment webhook replayed", extra={"payment": payment.pk})
             return payment, False
-        payment.status = outcome
         payment.external_id = str(event.get("event_id", ""))[:100]
-        payment.save(update_fields=["status", "external_id", "updated_at"])
         if outcome == Payment.Status.FAILED:
-            BookingEvent.objects.create(
-                booking=booking,
-                from_status=booking.status,
-                to_status=booking.status,
-                action="payment_failed",
+            _payment_settle(payment, booking, Payment.Status.FAILED, action="payment_failed")
+            return payment, True
+        if amount != payment.amount or currency != payment.currency:
+            # Not a payment of this booking: it confirms nothing and earns nothing.
+            _payment_settle(
+                payment,
+                booking,
+                Payment.Status.REFUND_DUE,
+                action="payment_mismatch",
+                note=_("The amount or currency paid is not the booking's: refund due."),
+                received={"amount": str(amount), "currency": currency},
             )
             return payment, True
-        if amount != payment.amount:
-            logger.warning("payment amount differs", extra={"payment": payment.pk})
+        if booking.status not in (Status.HOLD, Status.CONFIRMED, Status.REQUESTED):
+            # The hold expired (or was cancelled) before the money arrived: it must go back.
+            _payment_settle(
+                payment,
+                booking,
+                Payment.Status.REFUND_DUE,
+                action="payment_after_expiry",
+                note=_("Paid after the hold ended: refund due."),
+            )
+            return payment, True
+        _payment_settle(payment, booking, Payment.Status.SUCCEEDED)
         booking.paid_at = now
         if booking.status == Status.HOLD:
             booking.hold_expires_at = None
@@ -97,22 +114,45 @@ def payment_webhook_receive(
                 now=now,
             )
             announce_booking(signals.booking_confirmed, booking)
-        elif booking.status in (Status.CONFIRMED, Status.REQUESTED):
-            booking.save(update_fields=["paid_at", "updated_at"])
         else:
-            # The hold expired (or was cancelled) before the money arrived: it must go back.
-            logger.warning(
-                "payment for an inactive booking: refund it",
-                extra={"payment": payment.pk, "booking": booking.pk},
-            )
-            BookingEvent.objects.create(
-                booking=booking,
-                from_status=booking.status,
-                to_status=booking.status,
-                action="payment_after_expiry",
-                note=_("Paid after the hold ended: refund due."),
-            )
+            booking.save(update_fields=["paid_at", "updated_at"])
     return payment, True
+
+
+def _payment_settle(
+    payment: Payment,
+    booking: Booking,
+    status: str,
+    *,
+    action: str = "",
+    note: str = "",
+    received: dict[str, str] | None = None,
+) -> None:
+    """Record a pending payment's outcome; an outcome that is not the booking's payment is
+    noted in its history and, when money must go back, in the audit log staff review."""
+    before = snapshot(payment, ("status", "amount", "currency"))
+    payment.status = status
+    payment.save(update_fields=["status", "external_id", "updated_at"])
+    if action:
+        BookingEvent.objects.create(
+            booking=booking,
+            from_status=booking.status,
+            to_status=booking.status,
+            action=action,
+            note=note,
+        )
+    if status == Payment.Status.REFUND_DUE:
+        logger.warning(
+            "payment is not the booking's: refund due",
+            extra={"payment": payment.pk, "booking": booking.pk, "reason": action},
+        )
+        audit_record(
+            actor=None,
+            action=f"payment.{action}",
+            obj=payment,
+            before=before,
+            after={**snapshot(payment, ("status",)), "received": received},
+        )
 
 
 def payment_simulate(*, payment_id: int, user: User, outcome: str) -> tuple[Payment, bool]:

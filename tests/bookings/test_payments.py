@@ -1,5 +1,6 @@
 """Online payment: the signed webhook confirms a hold once; bad signatures are refused and logged;
-the built-in test provider's page goes through the same webhook code."""
+money that is not exactly the payment's confirms nothing and is due back; the built-in test
+provider's page goes through the same webhook code."""
 
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ def hold(room_a, client_user):
     )
 
 
-def _signed(payment, outcome="succeeded", secret_ok=True):
+def _signed(payment, outcome="succeeded", secret_ok=True, **changes):
     provider = TestProvider()
     body = provider.event_body(payment, outcome)
+    if changes:
+        body = json.dumps({**json.loads(body), **changes}).encode()
     signature = provider.sign(body) if secret_ok else "0" * 64
     return body, signature
 
@@ -55,6 +58,85 @@ def test_a_signed_success_confirms_the_hold(api_client, hold):
     assert hold.status == "confirmed" and hold.paid_at is not None
     payment.refresh_from_db()
     assert payment.status == "succeeded"
+
+
+def _cashback_posted(booking) -> bool:
+    from loyalty.models import LedgerTransaction
+
+    return LedgerTransaction.objects.filter(
+        idempotency_key__endswith=f"cashback:booking:{booking.pk}"
+    ).exists()
+
+
+def test_the_exact_amount_earns_cashback(api_client, hold, django_capture_on_commit_callbacks):
+    # The counterpart of the mismatch test below: the check there is not vacuous.
+    assert hold.money_due > 1
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(api_client, *_signed(hold.payments.get()))
+    assert _cashback_posted(hold)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"amount": "1.00"},
+        {"amount": "1700.01"},
+        {"amount": "-1.00"},
+        {"currency": "USD"},
+        {"currency": "rub"},
+    ],
+    ids=["underpaid", "overpaid", "negative", "other-currency", "currency-spelt-otherwise"],
+)
+def test_money_that_is_not_the_payments_confirms_nothing_and_is_due_back(
+    api_client, staff_user, client, hold, changes, django_capture_on_commit_callbacks
+):
+    from core.models import AuditLog
+
+    payment = hold.payments.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _post(api_client, *_signed(payment, **changes))
+    # 200: the event was understood, so the provider must not retry it forever.
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "refund_due"
+    hold.refresh_from_db()
+    assert hold.status == "hold" and hold.paid_at is None
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.REFUND_DUE
+    assert not _cashback_posted(hold)
+    assert hold.events.filter(action="payment_mismatch").exists()
+    audit = AuditLog.objects.get(object_type="bookings.payment", object_id=str(payment.pk))
+    assert audit.action == "payment.payment_mismatch"
+    assert audit.after["received"] == {
+        "amount": changes.get("amount", str(payment.amount)),
+        "currency": changes.get("currency", "RUB"),
+    }
+    # Staff find it in the admin by its state.
+    client.force_login(staff_user)
+    page = client.get("/admin/bookings/payment/", {"status__exact": "refund_due"})
+    assert page.status_code == 200
+    assert f"/admin/bookings/payment/{payment.pk}/" in page.content.decode()
+    # A replay of the same event changes nothing more.
+    again = _post(api_client, *_signed(payment, **changes))
+    assert again.status_code == 200 and again.json()["changed"] is False
+
+
+@pytest.mark.parametrize(
+    "changes", [{"amount": None}, {"amount": "NaN"}, {"amount": "sNaN"}, {"currency": None}]
+)
+def test_an_event_without_a_usable_amount_or_currency_is_refused(api_client, hold, changes):
+    payment = hold.payments.get()
+    body = json.loads(TestProvider().event_body(payment, "succeeded"))
+    for name, value in changes.items():
+        if value is None:
+            del body[name]
+        else:
+            body[name] = value
+    raw = json.dumps(body).encode()
+    response = _post(api_client, raw, TestProvider().sign(raw))
+    assert response.status_code == 400
+    hold.refresh_from_db()
+    assert hold.status == "hold"
+    assert hold.payments.get().status == "pending"
 
 
 def test_a_replayed_webhook_changes_nothing(api_client, hold):
@@ -101,6 +183,7 @@ def test_money_arriving_after_the_hold_expired_does_not_revive_it(api_client, ho
     hold.refresh_from_db()
     assert hold.status == "expired"
     assert hold.events.filter(action="payment_after_expiry").exists()
+    assert hold.payments.get().status == Payment.Status.REFUND_DUE
 
 
 def test_the_test_provider_page_pays_through_the_webhook(client, client_user, hold):
