@@ -41,7 +41,7 @@ from venues.models import (
     Venue,
 )
 
-# A photo is checked by services.photo_validate (size, pixels, format) with its own messages,
+# A photo is checked by core.uploads.image_clean (size, pixels, format) with its own messages,
 # so the form takes any file, as the dashboard's does.
 PLAIN_FILE: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
     models.ImageField: {"form_class": forms.FileField}

@@ -10,6 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
+from core.uploads import image_clean
 from venues import services
 from venues.extensions import SEARCH
 from venues.models import (
@@ -115,7 +116,7 @@ class RoomForm(forms.ModelForm):
 
 
 class PhotoForm(forms.Form):
-    # A plain file field: services.photo_validate checks the picture (size, pixels, format),
+    # A plain file field: core.uploads.image_clean checks the picture (size, pixels, format),
     # so the dashboard and the API give the same message.
     image = forms.FileField(
         label=_("Photo"),
@@ -136,13 +137,12 @@ class PhotoForm(forms.Form):
     def clean_image(self):
         image = self.cleaned_data["image"]
         try:
-            services.photo_validate(image)
+            return image_clean(image)
         except ApplicationError as error:
             messages = error.fields.get("image", [error.message])
             raise forms.ValidationError(
                 [messages] if isinstance(messages, str | Promise) else list(messages)
             ) from error
-        return image
 
 
 class WeeklyHoursForm(forms.Form):

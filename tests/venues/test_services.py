@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
+from core import uploads
 from core.errors import ApplicationError, Conflict, NotFound
 from core.models import AuditLog
 from tests.factories import PriceFactory, RoomFactory, UserFactory, VenueFactory
@@ -348,7 +349,7 @@ def test_photos_must_be_real_images_of_limited_size(venue_a, owner_a, upload, se
         services.photo_add(
             actor=owner_a, venue=venue_a, image=upload("evil.png", b"<?php echo 1; ?>")
         )
-    big = upload("big.png", png_bytes() + b"\0" * (services.PHOTO_MAX_BYTES + 1))
+    big = upload("big.png", png_bytes() + b"\0" * (uploads.MAX_BYTES + 1))
     with pytest.raises(ApplicationError, match="too large"):
         services.photo_add(actor=owner_a, venue=venue_a, image=big)
     gif = upload("anim.gif", png_bytes(image_format="GIF"), "image/gif")

@@ -16,6 +16,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import ImageField
 from venues.models.organisations import Organisation
 
 # One rule for a room's capacity everywhere: the dashboard, the partner API and the search.
@@ -315,7 +316,7 @@ class Photo(models.Model):
         related_name="photos",
         verbose_name=_("room"),
     )
-    image = models.ImageField(_("image"), upload_to="photos/%Y/%m/")
+    image = ImageField(_("image"), upload_to="photos/%Y/%m/")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

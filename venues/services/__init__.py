@@ -38,14 +38,7 @@ from venues.services.organisations import (
     organisation_create,
     organisation_update,
 )
-from venues.services.photos import (
-    PHOTO_FORMATS,
-    PHOTO_MAX_BYTES,
-    PHOTO_MAX_SIDE,
-    photo_add,
-    photo_delete,
-    photo_validate,
-)
+from venues.services.photos import photo_add, photo_delete
 from venues.services.prices import (
     MINUTES_PER_DAY,
     PRICE_FIELDS,
@@ -97,9 +90,6 @@ __all__ = [
     "EXCEPTION_MAX_YEARS_AHEAD",
     "HOLIDAY_FIELDS",
     "MINUTES_PER_DAY",
-    "PHOTO_FORMATS",
-    "PHOTO_MAX_BYTES",
-    "PHOTO_MAX_SIDE",
     "POINTS_RULE_FIELDS",
     "PRICE_FIELDS",
     "ROOM_FIELDS",
@@ -132,7 +122,6 @@ __all__ = [
     "organisation_update",
     "photo_add",
     "photo_delete",
-    "photo_validate",
     "points_rule_check",
     "points_rule_create",
     "points_rule_delete",
