@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import embedded
+from core.addresses import networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".data"
@@ -65,6 +67,15 @@ ALLOWED_HOSTS = _setting(
     "list", "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = _setting("list", "DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The reverse proxies in front of us (addresses or networks). Only a request from one of them
+# may tell the client's address in X-Forwarded-For (core.addresses.client_ip); none by default.
+TRUSTED_PROXIES = _setting("list", "TRUSTED_PROXIES", default=[])
+try:
+    networks(TRUSTED_PROXIES)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"Environment variable TRUSTED_PROXIES is invalid: {error}"
+    ) from error
 SITE_URL = _setting("url", "SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
 
 INSTALLED_APPS = [
@@ -86,6 +97,7 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "allauth",
     "allauth.account",
+    "axes",
     "core",
     "accounts",
     "venues",
@@ -108,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Turns a login refused for a locked account into the lockout page / JSON (accounts.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -177,6 +191,8 @@ CELERY_TASK_EAGER_PROPAGATES = TESTING
 # --- Auth and accounts ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -201,13 +217,26 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 # A taken e-mail must get a clear form error at sign-up (the issue asks for it), so allauth
 # does not hide which addresses exist.
 ACCOUNT_PREVENT_ENUMERATION = False
-# allauth's own throttles (counted in the cache); the defaults, stated so they are visible.
+# allauth's own throttles (counted in the cache). Failed logins are axes' alone (below), so two
+# counters never disagree about whether an account is locked.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed": False,
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+
+# One lockout for the login form, the API token and the admin (django-axes): after
+# AXES_FAILURE_LIMIT failures for one account from one address, that pair is refused for the
+# cool-off, even with the right password. Addresses come from core.addresses.client_ip.
+AXES_FAILURE_LIMIT = _setting("int", "AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=_setting("int", "AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_name"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_VERBOSE = False
 
 PHONENUMBER_DEFAULT_REGION = "RU"
 
@@ -311,6 +340,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    # Every view with a `throttle_scope` is throttled by the client's real address.
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ClientIpThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": "10/min"},
 }
 SPECTACULAR_SETTINGS = {
