@@ -22,6 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from bookings.models import Payment
+from core.addresses import address_in, networks
 
 SIGNATURE_HEADER = "X-Bronka-Signature"
 
@@ -37,6 +38,12 @@ class PaymentProvider:
 
     def sign(self, body: bytes) -> str:
         return hmac.new(settings.PAYMENT_WEBHOOK_SECRET.encode(), body, hashlib.sha256).hexdigest()
+
+    def accepts_from(self, address: str) -> bool:
+        """True if a webhook may come from `address` (client_ip): PAYMENT_WEBHOOK_ALLOWED_IPS,
+        when set, names the provider's networks."""
+        allowed = settings.PAYMENT_WEBHOOK_ALLOWED_IPS
+        return not allowed or address_in(address, networks(allowed))
 
     def verify(self, body: bytes, signature: str | None) -> bool:
         """True if `signature` is the provider's signature of `body` (constant-time compare)."""

@@ -290,6 +290,15 @@ PAYMENT_PROVIDER = _setting("str", "PAYMENT_PROVIDER", default="test")
 PAYMENT_WEBHOOK_SECRET = _setting("str", "PAYMENT_WEBHOOK_SECRET", default="") or (
     "derived-" + hashlib.sha256(f"payments:{SECRET_KEY}".encode()).hexdigest()
 )
+# Addresses or networks the provider's webhooks come from (YooKassa publishes its own); empty,
+# any address may call and the signature alone decides. Read with core.addresses.client_ip.
+PAYMENT_WEBHOOK_ALLOWED_IPS = _setting("list", "PAYMENT_WEBHOOK_ALLOWED_IPS", default=[])
+try:
+    networks(PAYMENT_WEBHOOK_ALLOWED_IPS)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        f"Environment variable PAYMENT_WEBHOOK_ALLOWED_IPS is invalid: {error}"
+    ) from error
 
 # --- Loyalty: earning (DESIGN.md §3, docs/loyalty-earning.md) ------------------------------
 # Total cashback of a booking (tier + campaigns + venue boost) never exceeds this share.

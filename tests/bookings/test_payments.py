@@ -168,6 +168,29 @@ def test_a_bad_signature_is_rejected_and_logged(api_client, hold, caplog):
     assert _post(api_client, body, "").status_code == 400
 
 
+def test_webhooks_come_only_from_the_providers_addresses_as_client_ip_sees_them(
+    api_client, hold, settings
+):
+    settings.PAYMENT_WEBHOOK_ALLOWED_IPS = ["185.71.76.0/27"]
+    body, signature = _signed(hold.payments.get())
+    headers = {"HTTP_X_BRONKA_SIGNATURE": signature, "HTTP_X_FORWARDED_FOR": "185.71.76.1"}
+    url = "/api/v1/payments/webhook/"
+    # Anyone can write X-Forwarded-For: without a trusted proxy it is not believed.
+    response = api_client.post(
+        url, data=body, content_type="application/json", REMOTE_ADDR="203.0.113.5", **headers
+    )
+    assert response.status_code == 403
+    hold.refresh_from_db()
+    assert hold.status == "hold"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    response = api_client.post(
+        url, data=body, content_type="application/json", REMOTE_ADDR="10.0.0.2", **headers
+    )
+    assert response.status_code == 200
+    hold.refresh_from_db()
+    assert hold.status == "confirmed"
+
+
 def test_a_failed_payment_keeps_the_hold_until_it_expires(api_client, hold):
     response = _post(api_client, *_signed(hold.payments.get(), "failed"))
     assert response.status_code == 200
