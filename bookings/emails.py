@@ -31,11 +31,9 @@ def _event(booking: Booking, *, cancelled: bool = False) -> Event:
     event.add("dtstart", booking.start)
     event.add("dtend", booking.end)
     room = booking.room
-    if booking.kind == Booking.Kind.BLOCK:
-        summary = f"{room.name}: {booking.note}"
-    else:
-        who = booking.client_name or (booking.user.get_full_name() if booking.user else "")
-        summary = f"{room.name} — {room.venue.name}" + (f" ({who})" if who else "")
+    summary = f"{room.name} — {room.venue.name}"
+    if booking.kind != Booking.Kind.CLIENT or booking.contact_name:
+        summary += f" ({booking.client_label})"
     event.add("summary", summary)
     event.add("location", f"{room.venue.name}, {room.venue.address}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
