@@ -7,10 +7,12 @@ receivers.py queues them when a booking changes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar, Event
 
 from bookings.models import Booking
@@ -31,11 +33,9 @@ def _event(booking: Booking, *, cancelled: bool = False) -> Event:
     event.add("dtstart", booking.start)
     event.add("dtend", booking.end)
     room = booking.room
-    if booking.kind == Booking.Kind.BLOCK:
-        summary = f"{room.name}: {booking.note}"
-    else:
-        who = booking.client_name or (booking.user.get_full_name() if booking.user else "")
-        summary = f"{room.name} — {room.venue.name}" + (f" ({who})" if who else "")
+    summary = f"{room.name} — {room.venue.name}"
+    if booking.kind != Booking.Kind.CLIENT or booking.contact_name:
+        summary += f" ({booking.client_label})"
     event.add("summary", summary)
     event.add("location", f"{room.venue.name}, {room.venue.address}")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -63,6 +63,14 @@ def feed_ics(room_name: str, bookings: Iterable[Booking]) -> bytes:
     return calendar.to_ical()
 
 
+def relative_day(start: datetime, zone: ZoneInfo, now: datetime) -> str:
+    """«today», «tomorrow» or "" for later: how the day of `start` relates to `now`, both read
+    on the venue's clocks (at 03:00 in Novosibirsk a session at 23:00 is today, whatever
+    Moscow's date)."""
+    days = (start.astimezone(zone).date() - now.astimezone(zone).date()).days
+    return {0: "today", 1: "tomorrow"}.get(days, "")
+
+
 def _booking_email(name: str) -> None:
     """Declare the booking e-mail `name`: to the client, with the booking's event attached."""
 
@@ -75,13 +83,14 @@ def _booking_email(name: str) -> None:
             booking = bookings.get(int(item["booking_id"]))
             if booking is None or booking.user is None:  # gone, or a phone client's booking
                 continue
-            zone = ZoneInfo(booking.room.venue.timezone)
+            venue = booking.room.venue
             context = {
                 "booking": booking,
                 "room": booking.room,
-                "venue": booking.room.venue,
-                "start": booking.start.astimezone(zone),
-                "end": booking.end.astimezone(zone),
+                "venue": venue,
+                "start": booking.start,
+                "end": booking.end,
+                "day": relative_day(booking.start, ZoneInfo(venue.timezone), timezone.now()),
                 "url": settings.SITE_URL + reverse("bookings:detail", args=[booking.pk]),
             }
             ics = booking_ics(booking, cancelled=name in ("cancelled", "declined"))
@@ -91,6 +100,7 @@ def _booking_email(name: str) -> None:
                     to=[booking.user.email],
                     context=context,
                     attachments=[Attachment(f"booking-{booking.pk}.ics", ics, "text/calendar")],
+                    zone=venue.timezone,  # times and "today" as the venue's clocks say
                 )
             )
         return emails

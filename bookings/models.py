@@ -9,6 +9,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q, Value
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.money import CURRENCY
@@ -155,6 +156,34 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    # Who a booking is for, the one way every page, e-mail, feed and API output says it: a
+    # phone booking and a block have no user, and a client may have no name or phone yet.
+    @property
+    def contact_name(self) -> str:
+        if self.client_name or self.user is None:
+            return self.client_name
+        return self.user.get_full_name()
+
+    @property
+    def contact_phone(self) -> str:
+        if self.client_phone or self.user is None:
+            return self.client_phone
+        return str(self.user.phone or "")
+
+    @property
+    def client_label(self) -> str:
+        """«Иван Петров +7…», «Бронь по телефону: Иван», «Блокировка: ремонт»."""
+        if self.kind == self.Kind.BLOCK:
+            if self.note:
+                return gettext("Block: %(reason)s") % {"reason": self.note}
+            return gettext("Block")
+        who = " ".join(part for part in (self.contact_name, self.contact_phone) if part)
+        if self.kind == self.Kind.MANUAL or self.user is None:
+            if who:
+                return gettext("Phone booking: %(client)s") % {"client": who}
+            return gettext("Phone booking")
+        return who
 
 
 class BookingEvent(models.Model):

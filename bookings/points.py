@@ -81,7 +81,8 @@ class PointsProgramme(Protocol):
         ...
 
     def reschedule(self, booking: Booking, old_points: int, now: datetime) -> None:
-        """Inside the reschedule transaction: give back the points above the new cap."""
+        """Inside the reschedule transaction: give back the points above the new cap and
+        promise the cashback of the new money part."""
         ...
 
 

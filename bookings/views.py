@@ -249,10 +249,7 @@ def booking_reschedule(request: PickerRequest, booking_id: int) -> HttpResponse:
     room = booking.room
     if request.method == "POST":
         start = venue_moment(request.POST.get("start", ""), room)
-        try:
-            minutes = int(request.POST.get("minutes", ""))
-        except ValueError:
-            minutes = 0
+        minutes = _minutes(request.POST.get("minutes", ""))
         if start is None:
             messages.error(request, _("Choose a free slot first."))
         else:
@@ -275,8 +272,36 @@ def booking_reschedule(request: PickerRequest, booking_id: int) -> HttpResponse:
         room, day, action=reverse("bookings:reschedule", args=[booking.pk]), booking=booking
     )
     context["partial_url"] = reverse("bookings:reschedule", args=[booking.pk])
+    context.update(_booking_context(booking))
+    chosen = venue_moment(request.GET.get("start", ""), room)
+    if chosen is not None and not request.htmx:
+        # The slot picked: the full re-quote, as checkout shows it, before the client confirms.
+        minutes = _minutes(request.GET.get("minutes", ""))
+        try:
+            move = selectors.move_quote(
+                booking=booking, start=chosen, end=chosen + timedelta(minutes=minutes)
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            zone = ZoneInfo(room.venue.timezone)
+            context.update(
+                move=move,
+                new_start=move.quote.start.astimezone(zone),
+                new_end=move.quote.end.astimezone(zone),
+                start_iso=move.quote.start.astimezone(zone).isoformat(),
+                minutes=minutes,
+            )
     template = "bookings/_availability.html" if request.htmx else "bookings/reschedule.html"
     return render(request, template, context)
+
+
+def _minutes(value: str) -> int:
+    """A booking's length in minutes as typed; nonsense is 0 (the quote then says why)."""
+    try:
+        return max(0, min(int(value), 10**6))
+    except ValueError:
+        return 0
 
 
 @login_required

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.template import Context, Engine
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from core.after_commit import enqueue
 from core.registry import Registry
@@ -42,13 +42,16 @@ class Attachment:
 class Email:
     """One message to send: for `item`, to `to`, rendered with `context`.
 
-    E-mails of a batch may share one `context` object; it is then rendered once.
+    E-mails of a batch may share one `context` object; it is then rendered once. Dates and
+    times are shown in `zone` (an IANA name: the venue's, for an e-mail about a booking), or
+    in the site's time zone when it is empty.
     """
 
     item: Item
     to: Sequence[str]
     context: Mapping[str, object]
     attachments: Sequence[Attachment] = field(default=())
+    zone: str = ""
 
 
 Build = Callable[[list[Item]], Iterable[Email]]
@@ -86,9 +89,10 @@ def _text(name: str, context: Mapping[str, object]) -> str:
     return Engine.get_default().get_template(name).render(Context(dict(context), autoescape=False))
 
 
-def render(template: str, context: Mapping[str, object]) -> tuple[str, str, str]:
-    """Subject (one line), text and HTML of an e-mail, in the site's language."""
-    with translation.override(settings.LANGUAGE_CODE):
+def render(template: str, context: Mapping[str, object], zone: str = "") -> tuple[str, str, str]:
+    """Subject (one line), text and HTML of an e-mail, in the site's language, its dates and
+    times in `zone` (the site's time zone when empty)."""
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(zone or None):
         subject = _text(f"{template}_subject.txt", context)
         text = _text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", dict(context))
@@ -107,12 +111,12 @@ def _message(email: Email, rendered: tuple[str, str, str]) -> EmailMessage:
 
 def messages(kind: EmailKind, items: list[Item]) -> list[tuple[Item, EmailMessage]]:
     """The messages of a batch, each rendered once per shared context."""
-    rendered: dict[int, tuple[str, str, str]] = {}
+    rendered: dict[tuple[int, str], tuple[str, str, str]] = {}
     built = []
     for email in kind.build(items):
-        key = id(email.context)
+        key = (id(email.context), email.zone)
         if key not in rendered:
-            rendered[key] = render(kind.template, email.context)
+            rendered[key] = render(kind.template, email.context, email.zone)
         built.append((email.item, _message(email, rendered[key])))
     return built
 

@@ -161,6 +161,12 @@ class LedgerProgramme:
         return selectors.booking_points(booking_ids=booking_ids)
 
     def reschedule(self, booking: Booking, old_points: int, now: datetime) -> None:
+        self._return_excess(booking, old_points, now)
+        # In the move's transaction, not later by a task: the booking's pages, e-mail and API
+        # show the new cashback as soon as the new price.
+        services.cashback_replan(booking_id=booking.pk, now=now)
+
+    def _return_excess(self, booking: Booking, old_points: int, now: datetime) -> None:
         excess = old_points - booking.points
         if excess <= 0:
             return

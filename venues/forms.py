@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import ApplicationError
 from core.uploads import image_clean
-from venues import services
+from venues import services, timezones
 from venues.extensions import SEARCH
 from venues.models import (
     CAPACITY_MAX,
@@ -61,7 +61,6 @@ class VenueForm(forms.ModelForm):
         fields = list(services.VENUE_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
-            "timezone": _("IANA name, e.g. Europe/Moscow or Asia/Yekaterinburg."),
             "cancellation_fee_percent": _("Charged when a guest cancels later than that."),
         }
 
@@ -72,9 +71,12 @@ class VenueForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["city"]).queryset = City.objects.order_by("name")
-        self.fields["timezone"].required = False
-        self.fields["timezone"].help_text = _(
-            "IANA name, e.g. Europe/Moscow; empty means the city's time zone."
+        # Russia's zones by name and offset from Moscow, not a box for an IANA name.
+        current = self.instance.timezone if self.instance.pk else ""
+        self.fields["timezone"] = forms.ChoiceField(
+            label=self.fields["timezone"].label,
+            choices=[("", _("The city's time zone")), *timezones.zone_choices(current)],
+            required=False,
         )
 
 

@@ -24,6 +24,17 @@ from core.errors import ApplicationError
 from venues.selectors import room_for_member, venue_for_member
 
 
+class PartnerBookingOutput(BookingOutput):
+    """A booking as the venue team sees it: who it is for, also without a user."""
+
+    client = serializers.CharField(
+        help_text="Who the booking is for, in words: a client, a phone booking or a block."
+    )
+    client_name = serializers.CharField(allow_blank=True)
+    client_phone = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(allow_blank=True)
+
+
 class PartnerBookingsView(APIView):
     """A venue's bookings between two dates (default: today and the next 7 days), and manual
     bookings (a phone client) created by the venue team."""
@@ -41,7 +52,7 @@ class PartnerBookingsView(APIView):
             OpenApiParameter("from", OpenApiTypes.DATE),
             OpenApiParameter("to", OpenApiTypes.DATE),
         ],
-        responses=BookingOutput(many=True),
+        responses=PartnerBookingOutput(many=True),
     )
     def get(self, request: SignedInApiRequest) -> Response:
         try:
@@ -68,10 +79,9 @@ class PartnerBookingsView(APIView):
         for booking in rows:
             item = booking_data(booking)
             item.update(
-                client_name=booking.client_name
-                or (booking.user.get_full_name() if booking.user else ""),
-                client_phone=booking.client_phone
-                or (str(booking.user.phone) if booking.user else ""),
+                client=booking.client_label,
+                client_name=booking.contact_name,
+                client_phone=booking.contact_phone,
                 note=booking.note,
             )
             result.append(item)

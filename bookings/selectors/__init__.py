@@ -38,7 +38,7 @@ from bookings.selectors.cancellation import (
     points_back,
     points_kept,
 )
-from bookings.selectors.checkout import CheckoutQuote, checkout_quote
+from bookings.selectors.checkout import CheckoutQuote, MoveQuote, checkout_quote, move_quote
 from bookings.selectors.lookups import (
     booking_for_member,
     booking_for_user,
@@ -68,6 +68,7 @@ __all__ = [
     "CalendarColumn",
     "CalendarDay",
     "CheckoutQuote",
+    "MoveQuote",
     "Quote",
     "ReviewsSummary",
     "VenueCalendar",
@@ -85,6 +86,7 @@ __all__ = [
     "checkout_quote",
     "interval_slots",
     "late_cancellation_fee",
+    "move_quote",
     "paid_online",
     "payment_for_user",
     "points_back",

@@ -82,7 +82,7 @@ def venue_calendar(
             columns=[
                 CalendarColumn(
                     room=room,
-                    bookings=[b for b in rows if b.room_id == room.pk and on_day[b.pk] == shown],
+                    bookings=[b for b in rows if b.room_id == room.pk and shown in on_day[b.pk]],
                 )
                 for room in rooms
                 if not room_id or room.pk == room_id
@@ -108,17 +108,28 @@ def venue_calendar(
 
 def _business_dates(
     rooms: list[Room], rows: list[Booking], days: list[date], zone: ZoneInfo
-) -> dict[int, date]:
-    """The business day of each booking: one at 01:00 after a 10:00–02:00 opening belongs to
-    the opening's day."""
+) -> dict[int, set[date]]:
+    """The business days each booking is shown on: one at 01:00 after a 10:00–02:00 opening
+    belongs to the opening's day; one that runs into a later business day (a block overnight
+    or over several days) is shown on that day too. A later day begins at its opening, or at
+    06:00 when it is closed."""
     if not rooms:
         return {}
     schedule = ScheduleData(rooms, days[0] - timedelta(days=1), days[-1])
     result = {}
     for booking in rows:
         local = booking.start.astimezone(zone)
-        result[booking.pk] = local.date()
-        hours = schedule.opening(booking.room, local.date() - timedelta(days=1))
+        first = local.date()
+        hours = schedule.opening(booking.room, first - timedelta(days=1))
         if hours and hours[1] <= hours[0] and local.time() < hours[1]:
-            result[booking.pk] = local.date() - timedelta(days=1)
+            first -= timedelta(days=1)
+        shown = {first}
+        for later in days:
+            if later <= first:
+                continue
+            opening = schedule.opening(booking.room, later)
+            begins = datetime.combine(later, opening[0] if opening else time(6), tzinfo=zone)
+            if booking.end > begins:
+                shown.add(later)
+        result[booking.pk] = shown
     return result

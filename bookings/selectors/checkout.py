@@ -1,4 +1,5 @@
-"""The checkout page's read: the quote of the chosen time with what the page says about it."""
+"""The checkout page's read (the quote of the chosen time with what the page says about it) and
+the move page's (the re-quote of a booking at another time)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from bookings.models import Booking
+from bookings.points import programme as points_programme
 from bookings.selectors.cancellation import late_cancellation_fee
 from bookings.selectors.quotes import Quote, booking_quote
 from core.errors import ApplicationError
+from core.money import money
 from venues.models import Room
 
 
@@ -92,4 +96,49 @@ def _page(
         balance=quote.points_balance,
         free_now=quote.free_until > now,
         late_fee=late_cancellation_fee(quote.price, quote.fee_percent),
+    )
+
+
+@dataclass(frozen=True)
+class MoveQuote:
+    """What moving a booking to [start, end) gives, before the client confirms: the same figures
+    the move then writes (bookings.services.booking_reschedule reads them from here)."""
+
+    quote: Quote  # the new time: slots, price, cap, cancellation policy
+    points: int  # the booking's points kept: up to the new cap
+    points_back: int  # the points above the new cap, given back to their lots
+    money_due: Decimal
+    cashback: int  # what the new money part earns
+    cashback_available_at: datetime | None
+
+
+def move_quote(
+    *, booking: Booking, start: datetime, end: datetime, now: datetime | None = None
+) -> MoveQuote:
+    """The re-quote of moving `booking` to [start, end) of its room (ApplicationError: that
+    time cannot be booked). The points stay, up to the new cap; the rest go back."""
+    now = now or timezone.now()
+    quote = booking_quote(
+        room=booking.room, start=start, end=end, now=now, exclude_booking=booking.pk
+    )
+    kept = min(booking.points, quote.points_cap)
+    due = money(max(quote.price - kept, Decimal(0)))
+    # Cashback is earned on the money part: ask the programme about a price of just that.
+    earning = points_programme().quote(
+        user=booking.user,
+        room=booking.room,
+        start=quote.start,
+        end=quote.end,
+        price=due,
+        cap=0,
+        points=0,
+        now=now,
+    )
+    return MoveQuote(
+        quote=quote,
+        points=kept,
+        points_back=booking.points - kept,
+        money_due=due,
+        cashback=earning.cashback if booking.user else 0,
+        cashback_available_at=earning.cashback_available_at,
     )

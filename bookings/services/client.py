@@ -67,18 +67,18 @@ def booking_reschedule(
                 _("A booking paid online cannot be moved; cancel it and book again."),
                 code="not_movable",
             )
-        quote = selectors.booking_quote(
-            room=booking.room, start=start, end=end, now=now, exclude_booking=booking.pk
-        )
+        # The figures the move page showed before the client confirmed (invariant 4: the
+        # points stay up to the new cap; the excess goes back to the client).
+        move = selectors.move_quote(booking=booking, start=start, end=end, now=now)
+        quote = move.quote
         before = {"start": booking.start.isoformat(), "end": booking.end.isoformat()}
         old_points = booking.points
         booking.start, booking.end = quote.start, quote.end
         booking.occupied_until = quote.end + timedelta(minutes=booking.room.buffer_minutes)
-        # The points stay, up to the new cap; the excess goes back to the client.
         booking.points_cap = quote.points_cap if old_points else 0
-        booking.points = min(old_points, booking.points_cap)
+        booking.points = move.points
         booking.price = quote.price
-        booking.money_due = max(quote.price - booking.points, Decimal("0.00"))
+        booking.money_due = move.money_due
         booking.slots = quote.slots_json()
         booking.free_cancellation_until = quote.free_until
         booking.reminder_sent_at = None
@@ -90,8 +90,9 @@ def booking_reschedule(
             if is_overlap(error):
                 raise taken_conflict() from None
             raise
-        if old_points:
-            points_programme().reschedule(booking, old_points, now)
+        # Always: the points above the new cap go back, and the cashback promised is the new
+        # money part's at once, so no page shows the old figure after the move.
+        points_programme().reschedule(booking, old_points, now)
         BookingEvent.objects.create(
             booking=booking,
             from_status=booking.status,

@@ -211,7 +211,7 @@ def block_create(
         occupied_until=end,
         free_cancellation_until=start,
         cancellation_fee_percent=0,
-        note=note.strip()[:300] or _("Blocked"),
+        note=note.strip()[:300],
         created_by=actor,
     )
     return _insert_by_venue(booking, actor)

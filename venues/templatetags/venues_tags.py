@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from decimal import Decimal
 
 from django import template
@@ -15,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from venues import selectors
+from venues import selectors, timezones
 from venues.extensions import cashback_percent as visitor_cashback_percent
 from venues.extensions import venue_nav
 from venues.weekdays import weekdays_label
@@ -84,25 +83,10 @@ def hours_span(hours) -> str:
     return format_html('<span class="hours-span">{}</span>', text)
 
 
-def _utc_offset(zone: str, now: datetime.datetime | None = None) -> str:
-    offset = (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    sign = "+" if minutes >= 0 else "−"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
 @register.filter
-def local_time_label(venue) -> str:
-    """«Время местное: Москва (UTC+3)» instead of the raw zone id Europe/Moscow."""
-    try:
-        offset = _utc_offset(venue.timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return ""
-    city = getattr(venue, "city", None)
-    if city is not None and city.timezone == venue.timezone:
-        return _("Local time: %(city)s (%(offset)s)") % {"city": city.name, "offset": offset}
-    return _("Local time (%(offset)s)") % {"offset": offset}
+def zone_label(venue) -> str:
+    """«по времени Новосибирска (МСК+4)» instead of the raw zone id Asia/Novosibirsk."""
+    return timezones.zone_label(venue.timezone)
 
 
 @register.filter
