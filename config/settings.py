@@ -348,6 +348,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    # Times of day (opening hours, price bands) are HH:MM both ways; core.api documents it.
+    "TIME_FORMAT": "%H:%M",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     # Every view with a `throttle_scope` is throttled by the client's real address.
     "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ClientIpThrottle"],

@@ -67,6 +67,15 @@ AnyRequest = TypeVar("AnyRequest", bound=Request)
 Params = ParamSpec("Params")
 
 
+# The wrapped view methods, so the API schema can document the header and its answers.
+_IDEMPOTENT: set[object] = set()
+
+
+def is_idempotent(handler: object) -> bool:
+    """Whether `handler` (a view method, bound or not) was wrapped with `@idempotent`."""
+    return getattr(handler, "__func__", handler) in _IDEMPOTENT
+
+
 def idempotent(
     method: Callable[Concatenate[View, AnyRequest, Params], Response],
 ) -> Callable[Concatenate[View, AnyRequest, Params], Response]:
@@ -116,6 +125,7 @@ def idempotent(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [lock])
 
+    _IDEMPOTENT.add(wrapper)
     return wrapper
 
 

@@ -60,6 +60,10 @@ def _default_tiers(request):
     so put them back for every test that uses the database (cashback depends on them)."""
     if request.node.get_closest_marker("django_db") is None:
         return
+    restore_default_tiers()
+
+
+def restore_default_tiers() -> None:
     import importlib
 
     from loyalty.models import Tier
@@ -135,6 +139,11 @@ def _media(settings, tmp_path):
 def org_a_objects(org_a, owner_a, manager_a, room_a, client_user):
     """One of every partner object of organisation A, keyed by the URL kwarg that names it
     (tests/test_partner_tenancy.py fills every partner URL with these)."""
+    return partner_objects(org_a, manager_a, room_a, client_user)
+
+
+def partner_objects(org_a, manager_a, room_a, client_user) -> dict:
+    """Create one of every partner object of `org_a` (see org_a_objects)."""
     venue = room_a.venue
     invitation = Invitation.objects.create(
         organisation=org_a, email="newcomer@example.com", role="manager", token="tok-a-123"

@@ -74,14 +74,14 @@ class CityOut(serializers.Serializer):
 
 class HoursOut(serializers.Serializer):
     weekday = serializers.IntegerField(help_text="0 = Monday … 6 = Sunday")
-    opens = serializers.TimeField(format="%H:%M")
-    closes = serializers.TimeField(format="%H:%M", help_text="At or before `opens`: next day")
+    opens = serializers.TimeField()
+    closes = serializers.TimeField(help_text="At or before `opens`: next day")
 
 
 class PriceOut(serializers.Serializer):
     day_type = serializers.CharField()
-    starts = serializers.TimeField(format="%H:%M")
-    ends = serializers.TimeField(format="%H:%M")
+    starts = serializers.TimeField()
+    ends = serializers.TimeField()
     price_per_hour = serializers.DecimalField(max_digits=10, decimal_places=2)
     valid_from = serializers.DateField(allow_null=True)
     valid_until = serializers.DateField(allow_null=True)
@@ -189,18 +189,31 @@ class _Pagination(PageNumberPagination):
             raise serializers.ValidationError(errors)
         return super().paginate_queryset(queryset, request, view=view)
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
-def _paginated(view: APIView, request: Request, queryset, serializer) -> Response:
-    paginator = _Pagination()
+
+class _CatalogueListView(APIView):
+    """A public, paginated list of the catalogue."""
+
+    permission_classes = [AllowAny]
+    pagination_class = _Pagination
+
+
+def _paginated(view: _CatalogueListView, request: Request, queryset, serializer) -> Response:
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     data = serializer(page, many=True, context={"request": request}).data
     return paginator.get_paginated_response(data)
 
 
-class VenueListView(APIView):
+class VenueListView(_CatalogueListView):
     """Published venues with at least one room matching the filters."""
-
-    permission_classes = [AllowAny]
 
     @extend_schema(parameters=[FilterSerializer], responses=VenueOut(many=True), auth=[])
     def get(self, request: Request) -> Response:
@@ -218,10 +231,8 @@ class VenueDetailView(APIView):
         return Response(VenueDetailOut(venue, context={"request": request}).data)
 
 
-class RoomListView(APIView):
+class RoomListView(_CatalogueListView):
     """The catalogue search: rooms matching the filters, with the lowest price per hour."""
-
-    permission_classes = [AllowAny]
 
     @extend_schema(parameters=[FilterSerializer], responses=RoomOut(many=True), auth=[])
     def get(self, request: Request) -> Response:

@@ -19,8 +19,8 @@ from accounts.http import SignedInApiRequest
 from accounts.models import User
 from bookings import selectors, services
 from bookings.api.common import (
-    IDEMPOTENCY,
     BookingOutput,
+    MomentField,
     PointsInput,
     booking_data,
     interval_input,
@@ -215,7 +215,6 @@ class BookingCreateView(APIView):
     @extend_schema(
         request=BookingCreateInputSerializer,
         responses={201: BookingOutput},
-        parameters=[IDEMPOTENCY],
     )
     @idempotent
     def post(self, request: SignedInApiRequest) -> Response:
@@ -250,7 +249,7 @@ class BookingCancelView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses=BookingOutput, parameters=[IDEMPOTENCY])
+    @extend_schema(request=None, responses=BookingOutput)
     @idempotent
     def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
         booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
@@ -264,8 +263,8 @@ class BookingRescheduleView(APIView):
     permission_classes = [IsAuthenticated]
 
     class RescheduleInputSerializer(serializers.Serializer):
-        start = serializers.CharField(max_length=40)
-        end = serializers.CharField(max_length=40)
+        start = MomentField()
+        end = MomentField()
 
     @extend_schema(request=RescheduleInputSerializer, responses=BookingOutput)
     def post(self, request: SignedInApiRequest, booking_id: int) -> Response:

@@ -1,5 +1,5 @@
 """What the API views of bookings share: a booking as the API shows it, the interval input,
-date-times read in the venue's time zone, the Idempotency-Key parameter."""
+date-times read in the venue's time zone."""
 
 from __future__ import annotations
 
@@ -11,21 +11,13 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 
 from bookings.models import Booking
 from core.errors import ApplicationError
 from venues.models import Room
-
-IDEMPOTENCY = OpenApiParameter(
-    "Idempotency-Key",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    description="Retry safely: the same key returns the same answer; another body gets 422.",
-)
 
 
 def parse_moment(value: object, room: Room, field: str) -> datetime:
@@ -102,10 +94,24 @@ class BookingOutput(serializers.Serializer):
     payment_url = serializers.CharField(required=False)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "description": "ISO-8601; without an offset, read in the venue's time zone",
+    }
+)
+class MomentField(serializers.CharField):
+    """A date-time as text; `parse_moment` reads it once the room (its time zone) is known."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=40, **kwargs)
+
+
 class IntervalInput(serializers.Serializer):
     room = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
-    start = serializers.CharField(max_length=40)
-    end = serializers.CharField(max_length=40)
+    start = MomentField()
+    end = MomentField()
 
 
 class PointsInput(IntervalInput):

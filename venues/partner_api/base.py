@@ -14,8 +14,6 @@ from accounts.http import SignedInApiRequest
 from venues import selectors
 from venues.models import EVERYONE, Organisation, Room, Venue
 
-TIME_FORMAT = "%H:%M"  # times in and out of the partner API
-
 
 class PartnerView(APIView):
     """A partner endpoint: signed-in callers only, objects looked up within their organisations."""

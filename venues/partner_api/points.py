@@ -12,7 +12,7 @@ from accounts.http import SignedInApiRequest
 from core.errors import ApplicationError
 from venues import selectors, services
 from venues.models import EDITORS, Room, Venue
-from venues.partner_api.base import TIME_FORMAT, PartnerView, validated
+from venues.partner_api.base import PartnerView, validated
 from venues.weekdays import weekdays_api_field
 
 
@@ -51,9 +51,8 @@ class PartnerPointsRuleIn(serializers.Serializer):
     date_from = serializers.DateField(required=False, allow_null=True)
     date_to = serializers.DateField(required=False, allow_null=True)
     weekdays = weekdays_api_field()
-    time_from = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
+    time_from = serializers.TimeField(required=False, allow_null=True)
     time_to = serializers.TimeField(
-        format=TIME_FORMAT,
         required=False,
         allow_null=True,
         help_text="At or before time_from: past midnight",

@@ -15,16 +15,15 @@ from core.errors import NotFound
 from venues import selectors, services
 from venues.forms import NUMBER
 from venues.models import EDITORS, EVERYONE, PRICE_POSITIVE_MESSAGE, OpeningHours, Price, Venue
-from venues.partner_api.base import TIME_FORMAT, PartnerView, validated
+from venues.partner_api.base import PartnerView, validated
 from venues.partner_api.venues import PartnerVenueOut
 
 
 class PartnerDayHoursIO(serializers.Serializer):
     weekday = serializers.ChoiceField(choices=OpeningHours.Weekday.choices)
     closed = serializers.BooleanField(default=False, help_text="Closed all day")
-    opens = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
+    opens = serializers.TimeField(required=False, allow_null=True)
     closes = serializers.TimeField(
-        format=TIME_FORMAT,
         required=False,
         allow_null=True,
         help_text="At or before `opens`: the next day",
@@ -66,8 +65,8 @@ class PartnerPriceOutsideHoursOut(serializers.Serializer):
     room = serializers.IntegerField(source="room_id")
     room_name = serializers.CharField(source="room.name")
     day_type = serializers.CharField()
-    starts = serializers.TimeField(format=TIME_FORMAT)
-    ends = serializers.TimeField(format=TIME_FORMAT)
+    starts = serializers.TimeField()
+    ends = serializers.TimeField()
 
 
 class PartnerHoursOut(serializers.Serializer):
@@ -84,17 +83,15 @@ class PartnerExceptionIO(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     date = serializers.DateField()
     is_closed = serializers.BooleanField(default=True)
-    opens = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
-    closes = serializers.TimeField(format=TIME_FORMAT, required=False, allow_null=True)
+    opens = serializers.TimeField(required=False, allow_null=True)
+    closes = serializers.TimeField(required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class PartnerPriceIn(serializers.Serializer):
     day_type = serializers.ChoiceField(choices=Price.DayType.choices)
-    starts = serializers.TimeField(format=TIME_FORMAT)
-    ends = serializers.TimeField(
-        format=TIME_FORMAT, help_text="At or before `starts`: past midnight"
-    )
+    starts = serializers.TimeField()
+    ends = serializers.TimeField(help_text="At or before `starts`: past midnight")
     price_per_hour = serializers.DecimalField(
         max_digits=10,
         decimal_places=2,
