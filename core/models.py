@@ -55,3 +55,34 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class OutboxMessage(models.Model):
+    """A Celery task owed by a committed change: written in the change's transaction, published
+    to the broker after commit, and published again by the `core_outbox_drain` job until one
+    publish succeeds (so a change committed while Redis was down still gets its work)."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Not before this moment may the drain job publish it: a grace period for the publish after
+    # commit, then a lease while one drain run holds it.
+    available_at = models.DateTimeField(_("publish not before"))
+    attempts = models.PositiveIntegerField(_("publish attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            models.Index(
+                fields=["available_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_pending",
+            ),
+            models.Index(fields=["sent_at"], name="outbox_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from bookings.models import Booking
+from demo import keys
 from loyalty import services
 from loyalty.models import Campaign, LedgerTransaction
 
@@ -45,15 +46,17 @@ def seed(*, client) -> None:
 def seed_history(*, client, venues) -> None:
     """The demo client's believable history: the welcome bonus, past completed bookings with
     their cashback released, one upcoming confirmed booking with cashback pending; campaigns of
-    the platform and of the first demo venues. Idempotent (by keys and a marker note)."""
+    the platform and of the first demo venues. Idempotent (by the demo's keys and the ledger's)."""
     now = timezone.now()
     today = timezone.localdate(now)
     spring = date(today.year + (today.month > 5), 3, 1)
     services.welcome_bonus_grant(user=client, now=now - timedelta(days=80))
     # The platform's example is paused: a running platform campaign would change every demo
     # booking's cashback from the documented tier % + boost. Staff switch it on in the admin.
-    if not Campaign.objects.filter(venue__isnull=True, name="Дневные будни").exists():
-        Campaign.objects.create(
+    keys.get_or_create(
+        "campaign:platform",
+        Campaign,
+        lambda: Campaign.objects.create(
             name="Дневные будни",
             kind=Campaign.Kind.EXTRA_PERCENT,
             value=Decimal("2"),
@@ -61,7 +64,8 @@ def seed_history(*, client, venues) -> None:
             time_from=time(10),
             time_to=time(16),
             is_active=False,
-        )
+        ),
+    )
     for venue, (name, kind, value) in zip(
         venues,
         [
@@ -70,8 +74,8 @@ def seed_history(*, client, venues) -> None:
         ],
         strict=False,
     ):
-        if not Campaign.objects.filter(venue=venue, name=name).exists():
-            Campaign.objects.create(
+        if keys.find(f"campaign:venue:{venue.pk}", Campaign) is None:
+            campaign = Campaign.objects.create(
                 name=name,
                 venue=venue,
                 kind=kind,
@@ -84,8 +88,9 @@ def seed_history(*, client, venues) -> None:
                 if kind == Campaign.Kind.MULTIPLIER
                 else spring.replace(month=5, day=31),
             )
+            keys.remember(f"campaign:venue:{venue.pk}", campaign)
     marker = "demo-history"
-    if Booking.objects.filter(user=client, note=marker).exists():
+    if keys.find(f"history:user:{client.pk}", Booking) is not None:
         return
     rooms = [room for venue in venues for room in venue.rooms.order_by("pk")[:1]]
     if not rooms:
@@ -113,6 +118,7 @@ def seed_history(*, client, venues) -> None:
                 note=marker,
             )
         )
+    keys.remember(f"history:user:{client.pk}", made[0])
     for booking in made:
         for pending in services.cashback_pend(
             booking_id=booking.pk, now=booking.start - timedelta(days=3)

@@ -14,6 +14,7 @@ from PIL import Image
 
 from accounts.models import User
 from bookings import services as booking_services
+from demo import keys
 from venues import services
 from venues.models import (
     City,
@@ -331,7 +332,7 @@ def _holidays(today: datetime.date) -> None:
 
 @transaction.atomic
 def seed(*, owner: User, photos: bool = True) -> list[Venue]:
-    """Create the demo venues once (idempotent: an existing venue of that name is left alone)."""
+    """Create the demo venues once (idempotent: a venue the demo made is left alone)."""
     now = timezone.now()
     cities = {
         slug: City.objects.get_or_create(slug=slug, defaults={"name": name, "timezone": tz})[0]
@@ -352,12 +353,17 @@ def seed(*, owner: User, photos: bool = True) -> list[Venue]:
         text,
         rooms,
     ) in enumerate(VENUES):
-        organisation, _created = Organisation.objects.get_or_create(name=org_name)
+        # Found again by the demo's keys: a user may name an organisation like a demo one.
+        organisation = keys.find(f"organisation:{org_name}", Organisation)
+        if organisation is None:
+            organisation = keys.remember(
+                f"organisation:{org_name}", Organisation.objects.create(name=org_name)
+            )
         if org_name == OWNER_ORGANISATION:
             Membership.objects.get_or_create(
                 organisation=organisation, user=owner, defaults={"role": Membership.Role.OWNER}
             )
-        venue = Venue.objects.filter(organisation=organisation, name=name).first()
+        venue = keys.find(f"venue:{name}", Venue)
         if venue is not None:
             venues.append(venue)
             continue
@@ -403,7 +409,7 @@ def seed(*, owner: User, photos: bool = True) -> list[Venue]:
                 Photo.objects.create(
                     venue=venue, room=room, image=_picture(index * 10 + number + 1), position=1
                 )
-        venues.append(venue)
+        venues.append(keys.remember(f"venue:{name}", venue))
     return venues
 
 

@@ -14,6 +14,7 @@ from django.db import connections
 from bookings import services, signals
 from bookings.models import Booking, BookingEvent
 from core import jobs
+from core.models import OutboxMessage
 from tests.bookings.conftest import NOW, at
 from tests.factories import UserFactory
 
@@ -213,15 +214,18 @@ def test_a_block_can_be_lifted_while_it_runs(owner_a, room_a):
 
 
 @pytest.mark.django_db
-def test_signals_are_sent_after_commit_with_the_booking_id(
+def test_signals_queue_their_work_in_the_outbox_and_it_leaves_after_commit(
     room_a, client_user, owner_a, received, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         booking = _book(room_a, client_user, at(DAY, "19:00"), at(DAY, "21:00"))
-    assert received == []  # nothing before the commit
+    # The receivers ran in the transaction: their tasks are owed, none has left yet.
+    assert (signals.booking_confirmed, booking.pk) in received
+    owed = OutboxMessage.objects.filter(sent_at__isnull=True)
+    assert {"core.email_send", "loyalty.cashback_pend"} <= set(owed.values_list("task", flat=True))
     for callback in callbacks:
         callback()
-    assert (signals.booking_confirmed, booking.pk) in received
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.booking_mark_no_show(booking_id=booking.pk, actor=owner_a, now=at(DAY, "19:30"))
         other = _book(room_a, client_user, at(DAY, "12:00"), at(DAY, "13:00"))

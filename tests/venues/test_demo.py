@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from demo.venues import OWNER_ORGANISATION, VENUES
+from loyalty.models import Campaign
+from tests.factories import OrganisationFactory, VenueFactory
 from venues import services
-from venues.models import City, Membership, Price, Room, Venue
+from venues.models import City, Membership, Organisation, Price, Room, Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +29,23 @@ def test_seed_demo_twice_adds_nothing_the_second_time():
     late = Venue.objects.filter(opening_hours__closes__lt="06:00").distinct()
     assert late.count() >= 3  # rehearsal bases open past midnight
     assert not Room.objects.filter(price_from__isnull=True).exists()
+
+
+def test_seed_demo_finds_its_data_by_its_own_keys_not_by_names_users_choose():
+    """Users name organisations, venues and campaigns like demo ones: seed_demo still runs, twice,
+    and neither duplicates its data nor takes theirs."""
+    theirs = [OrganisationFactory(name=org_name) for org_name in {row[0] for row in VENUES}]
+    twin = OrganisationFactory(name=OWNER_ORGANISATION)
+    VenueFactory(organisation=twin, name=VENUES[0][1])
+    Campaign.objects.create(name="Дневные будни", kind=Campaign.Kind.EXTRA_PERCENT, value=1)
+    call_command("seed_demo", verbosity=0)
+    counts = (Organisation.objects.count(), Venue.objects.count(), Campaign.objects.count())
+    call_command("seed_demo", verbosity=0)
+    assert (Organisation.objects.count(), Venue.objects.count(), Campaign.objects.count()) == counts
+    assert Venue.objects.filter(organisation__in=[*theirs, twin]).count() == 1
+    assert not Membership.objects.filter(organisation__in=[*theirs, twin]).exists()
+    demo_owner = Membership.objects.get(user__email="owner@example.com")
+    assert demo_owner.organisation.venues.filter(name=VENUES[0][1]).exists()
 
 
 def test_every_demo_price_obeys_the_price_rules():
