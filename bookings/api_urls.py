@@ -24,6 +24,11 @@ urlpatterns = [
         api.BookingRescheduleView.as_view(),
         name="api-booking-reschedule",
     ),
+    path(
+        "bookings/<int:booking_id>/reschedule/quote/",
+        api.BookingRescheduleQuoteView.as_view(),
+        name="api-booking-reschedule-quote",
+    ),
     path("bookings/<int:booking_id>/pay/", api.BookingPayView.as_view(), name="api-booking-pay"),
     path(
         "bookings/<int:booking_id>/review/",

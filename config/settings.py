@@ -378,6 +378,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # A booking's status and kind appear in the client's and the venue team's outputs: one enum.
+    "ENUM_NAME_OVERRIDES": {
+        "BookingStatusEnum": "bookings.models.Booking.Status",
+        "BookingKindEnum": "bookings.models.Booking.Kind",
+    },
 }
 
 # --- Security (production defaults; development and tests run on plain http) ---------------

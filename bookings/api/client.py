@@ -279,6 +279,50 @@ class BookingRescheduleView(APIView):
         return Response(booking_data(booking))
 
 
+class BookingRescheduleQuoteView(APIView):
+    """What moving one's booking to [start, end) would give, before moving it: the same figures
+    the move then writes (the points stay up to the new cap; the rest go back)."""
+
+    permission_classes = [IsAuthenticated]
+
+    class MoveQuoteOutputSerializer(serializers.Serializer):
+        start = serializers.DateTimeField()
+        end = serializers.DateTimeField()
+        price = serializers.DecimalField(max_digits=12, decimal_places=2)
+        points_cap = serializers.IntegerField()
+        points = serializers.IntegerField(help_text="The booking's points kept after the move.")
+        points_back = serializers.IntegerField(help_text="Points given back to the client.")
+        money_due = serializers.DecimalField(max_digits=12, decimal_places=2)
+        cashback_points = serializers.IntegerField()
+        cashback_available_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema(
+        request=BookingRescheduleView.RescheduleInputSerializer,
+        responses=MoveQuoteOutputSerializer,
+    )
+    def post(self, request: SignedInApiRequest, booking_id: int) -> Response:
+        booking = selectors.booking_for_user(user=request.user, booking_id=booking_id)
+        data = BookingRescheduleView.RescheduleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        start = parse_moment(data.validated_data["start"], booking.room, "start")
+        end = parse_moment(data.validated_data["end"], booking.room, "end")
+        move = selectors.move_quote(booking=booking, start=start, end=end)
+        zone = ZoneInfo(booking.room.venue.timezone)
+        return Response(
+            {
+                "start": iso(move.quote.start, zone),
+                "end": iso(move.quote.end, zone),
+                "price": f"{move.quote.price:.2f}",
+                "points_cap": move.quote.points_cap,
+                "points": move.points,
+                "points_back": move.points_back,
+                "money_due": f"{move.money_due:.2f}",
+                "cashback_points": move.cashback,
+                "cashback_available_at": iso(move.cashback_available_at, zone),
+            }
+        )
+
+
 class BookingPayView(APIView):
     """Start (or resume) the online payment of one's booking: where to send the client."""
 

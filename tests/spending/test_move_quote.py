@@ -58,6 +58,23 @@ def test_the_move_page_shows_the_re_quote_before_confirming(client, client_user,
     assert (booked.points, booked.money_due) == (500, Decimal("1500.00"))  # nothing moved yet
 
 
+def test_the_api_gives_the_same_re_quote_before_moving(client_api, booked):
+    url = f"/api/v1/bookings/{booked.pk}/reschedule/quote/"
+    body = {"start": "2026-12-03T19:00:00+03:00", "end": "2026-12-03T21:00:00+03:00"}
+    quote = client_api.post(url, body, format="json").json()
+    assert {k: quote[k] for k in ("price", "points_cap", "points", "points_back")} == {
+        "price": "2000.00",
+        "points_cap": 200,
+        "points": 200,
+        "points_back": 300,
+    }
+    assert (quote["money_due"], quote["cashback_points"]) == ("1800.00", 18)
+    moved = client_api.post(f"/api/v1/bookings/{booked.pk}/reschedule/", body, format="json")
+    assert (moved.json()["points"], moved.json()["money_due"]) == (200, "1800.00")
+    bad = client_api.post(url, {"start": "2026-12-03T19:00:00+03:00", "end": "x"}, format="json")
+    assert bad.status_code == 400
+
+
 def test_after_a_move_every_output_shows_the_new_figures_at_once(client, client_user, booked):
     client.force_login(client_user)
     moved = client.post(
