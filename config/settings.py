@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from config import embedded
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / ".data"
+DATA_DIR = embedded.DATA_DIR
 TESTING = "pytest" in sys.modules or "PYTEST_CURRENT_TEST" in os.environ
 
 env = environ.Env()
