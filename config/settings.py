@@ -17,7 +17,7 @@ from config import embedded
 from core.addresses import networks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / ".data"
+DATA_DIR = embedded.DATA_DIR
 TESTING = "pytest" in sys.modules or "PYTEST_CURRENT_TEST" in os.environ
 
 env = environ.Env()

