@@ -140,6 +140,7 @@ def _guarded_drf_run_validation(run_validation: DrfRunValidation) -> DrfRunValid
             raise serializers.ValidationError(error.messages, code=error.code) from None
         return validated
 
+    guarded.hygienic = True  # type: ignore[attr-defined]  # marks a field class as done
     return guarded
 
 
@@ -153,21 +154,40 @@ def _subclasses(cls: type[T]) -> list[type[T]]:
     return found
 
 
+def _guard_form_field(cls: type[forms.Field]) -> None:
+    clean = vars(cls).get("clean")
+    if clean is not None and not getattr(clean, "hygienic", False):
+        cls.clean = _guarded_form_clean(clean)  # type: ignore[method-assign,assignment]
+
+
+def _guard_api_field(cls: type[drf_fields.Field]) -> None:
+    run_validation = vars(cls).get("run_validation")
+    if run_validation is not None and not getattr(run_validation, "hygienic", False):
+        guarded = _guarded_drf_run_validation(run_validation)
+        cls.run_validation = guarded  # type: ignore[method-assign,assignment]
+
+
+def _form_field_subclassed(cls: type[forms.Field], **kwargs: object) -> None:
+    super(forms.Field, cls).__init_subclass__(**kwargs)
+    _guard_form_field(cls)
+
+
+def _api_field_subclassed(cls: type[drf_fields.Field], **kwargs: object) -> None:
+    super(drf_fields.Field, cls).__init_subclass__(**kwargs)
+    _guard_api_field(cls)
+
+
 def install() -> None:
-    """Guard every form field's `clean` and every DRF field's `run_validation`, once.
+    """Guard every form field's `clean` and every DRF field's `run_validation`.
 
     Both are the entry each field's value passes through before the field parses it (a model
-    choice looks its value up in the database there). The bases and every field class loaded
-    so far that overrides them are wrapped; a field class that overrides them later and calls
-    `super()` is covered through its base.
+    choice looks its value up in the database there). Every field class loaded so far that
+    defines one is wrapped now, and every class defined later (allauth's forms load late) as
+    it is created, so no field of any form or serializer escapes the guard.
     """
-    if getattr(forms.Field.clean, "hygienic", False):
-        return
     for form_field in _subclasses(forms.Field):
-        if "clean" in vars(form_field):
-            guarded_clean = _guarded_form_clean(vars(form_field)["clean"])
-            form_field.clean = guarded_clean  # type: ignore[method-assign,assignment]
+        _guard_form_field(form_field)
     for api_field in _subclasses(drf_fields.Field):
-        if "run_validation" in vars(api_field):
-            guarded = _guarded_drf_run_validation(vars(api_field)["run_validation"])
-            api_field.run_validation = guarded  # type: ignore[method-assign,assignment]
+        _guard_api_field(api_field)
+    forms.Field.__init_subclass__ = classmethod(_form_field_subclassed)  # type: ignore[assignment,method-assign]
+    drf_fields.Field.__init_subclass__ = classmethod(_api_field_subclassed)  # type: ignore[assignment,method-assign]

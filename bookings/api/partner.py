@@ -52,8 +52,12 @@ class PartnerBookingsView(APIView):
         venue = venue_for_member(user=request.user, venue_id=venue_id)
         zone = ZoneInfo(venue.timezone)
         today = timezone.now().astimezone(zone).date()
-        first = hygiene.parse_date(request.query_params.get("from", "")) or today
-        last = hygiene.parse_date(request.query_params.get("to", "")) or first + timedelta(days=7)
+        typed = request.query_params
+        first = hygiene.parse_date(typed["from"]) if typed.get("from") else today
+        last = hygiene.parse_date(typed["to"]) if typed.get("to") else None
+        if first is None or (last is None and typed.get("to")):
+            raise ApplicationError(_("Enter dates as YYYY-MM-DD (2000 to 2100)."))
+        last = last or first + timedelta(days=7)
         if last < first or (last - first).days > 62:
             raise ApplicationError(_("Choose at most two months."))
         rows = selectors.venue_bookings(
