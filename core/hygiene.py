@@ -32,7 +32,7 @@ from rest_framework import serializers
 # C0 controls but tab and line breaks, DEL, C1 controls, and Unicode's line/paragraph separators.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 LINE_BREAK = re.compile("[\r\n]")
-MIN_DATE = datetime.date(2000, 1, 1)
+MIN_DATE = datetime.date(1900, 1, 1)  # birthdays are dates too
 MAX_DATE = datetime.date(2100, 12, 31)
 MAX_INTEGER = 2**31 - 1  # PostgreSQL's `integer`
 

@@ -56,7 +56,7 @@ class PartnerBookingsView(APIView):
         first = hygiene.parse_date(typed["from"]) if typed.get("from") else today
         last = hygiene.parse_date(typed["to"]) if typed.get("to") else None
         if first is None or (last is None and typed.get("to")):
-            raise ApplicationError(_("Enter dates as YYYY-MM-DD (2000 to 2100)."))
+            raise ApplicationError(_("Enter dates as YYYY-MM-DD (1900 to 2100)."))
         last = last or first + timedelta(days=7)
         if last < first or (last - first).days > 62:
             raise ApplicationError(_("Choose at most two months."))

@@ -172,18 +172,19 @@ def test_ranges():
 # --- Finding 4: nothing user-controlled breaks an e-mail header ------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_an_organisation_with_a_line_break_in_its_name_gets_its_invitation_e_mail(
-    org_a, owner_a, settings
+    org_a, owner_a, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # A name saved before the fields refused such characters.
     Organisation.objects.filter(pk=org_a.pk).update(name="A\rB\nC\x0bD\x01E")
     org_a.refresh_from_db()
 
-    venues_services.invitation_create(
-        actor=owner_a, organisation=org_a, email="new@example.com", role="manager"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        venues_services.invitation_create(
+            actor=owner_a, organisation=org_a, email="new@example.com", role="manager"
+        )
 
     assert Invitation.objects.filter(email="new@example.com").exists()
     [message] = mail.outbox
