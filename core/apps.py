@@ -1,8 +1,11 @@
-"""App config for core: loads every app's periodic jobs and e-mail kinds into their registries."""
+"""App config for core: loads every app's periodic jobs and e-mail kinds into their registries,
+and puts the input-hygiene guard on every form and API field (core.hygiene)."""
 
 from django.apps import AppConfig
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from core import hygiene
 
 
 class CoreConfig(AppConfig):
@@ -13,3 +16,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("jobs", "emails")
         # core's own job (the outbox drain) lives with the outbox it drains.
         import core.outbox  # noqa: F401 - models are ready only from here on
+
+        hygiene.install()

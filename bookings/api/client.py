@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.utils.dateparse import parse_date
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.http import SignedInApiRequest
 from accounts.models import User
-from bookings import selectors, services
+from bookings import schedule, selectors, services
 from bookings.api.common import (
     BookingOutput,
     MomentField,
@@ -29,6 +29,7 @@ from bookings.api.common import (
 )
 from bookings.models import Booking
 from bookings.payments import provider
+from core import hygiene
 from core.errors import ApplicationError
 from core.idempotency import idempotent
 
@@ -60,13 +61,11 @@ class AvailabilityView(APIView):
     def get(self, request: Request, room_id: int) -> Response:
         room = selectors.room_bookable(room_id)
         raw = request.query_params.get("date", "")
-        try:
-            day = parse_date(raw)
-        except ValueError:
-            day = None
+        day = hygiene.parse_date(raw)
         if day is None:
             message = _("Enter a date as YYYY-MM-DD.")
             raise ApplicationError(message, fields={"date": [message]})
+        schedule.check_horizon(room, day, timezone.now())
         data = selectors.room_availability(room, day)
         zone = ZoneInfo(room.venue.timezone)
         return Response(
@@ -357,7 +356,12 @@ class ReviewCreateView(APIView):
 
     class ReviewInputSerializer(serializers.Serializer):
         rating = serializers.IntegerField(min_value=1, max_value=5)
-        comment = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+        comment = serializers.CharField(
+            max_length=2000,
+            allow_blank=True,
+            required=False,
+            style={"base_template": "textarea.html"},  # several lines (core.hygiene)
+        )
 
     class ReviewOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()
