@@ -68,7 +68,7 @@ CSRF_TRUSTED_ORIGINS = _setting("list", "DJANGO_CSRF_TRUSTED_ORIGINS", default=[
 SITE_URL = _setting("url", "SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.admin_site.BronkaAdminConfig",  # django.contrib.admin, with a NUL-safe site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

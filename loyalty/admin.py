@@ -120,7 +120,7 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
         "idempotency_key",
     ]
     list_filter = ["kind", "created_at"]
-    search_fields = ["idempotency_key", "user__email", "reason", "booking_id"]
+    search_fields = ["idempotency_key", "user__email", "reason", "=booking__id"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     inlines = [PostingInline, AllocationInline]
