@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -12,12 +13,22 @@ from django.contrib.auth.forms import UserChangeForm as BaseUserChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.admin_writes import ServiceModelAdmin, Values, Writes, staff_of
 from accounts.models import User
+from core.registry import Registry
 from core.services import audit_record
+
+# What higher apps show staff about a user on the user's admin page, one line each: loyalty
+# shows the points balance with links to the lots and the history. An app registers a function
+# `(user) -> SafeString` from its admin module (admin autodiscovery imports it).
+USER_PANELS: Registry[Callable[[User], SafeString]] = Registry(
+    "accounts.admin.USER_PANELS", key=lambda panel: panel.__qualname__
+)
 
 PROFILE_FIELDS = ("name", "phone", "birthday")
 
@@ -72,9 +83,10 @@ class UserAdmin(ServiceModelAdmin, BaseUserAdmin):
     list_display = ["email", "name", "phone", "is_staff", "is_active", "date_joined"]
     list_filter = ["is_staff", "is_superuser", "is_active", "date_joined"]
     search_fields = ["email", "name", "phone"]
-    readonly_fields = ["date_joined", "last_login", "birthday_set_at", "password"]
+    readonly_fields = ["date_joined", "last_login", "birthday_set_at", "password", "client"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
+        (_("Client"), {"fields": ["client"]}),
         (_("Profile"), {"fields": ["name", "phone", "birthday", "birthday_set_at"]}),
         (
             _("Permissions"),
@@ -83,6 +95,10 @@ class UserAdmin(ServiceModelAdmin, BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    @admin.display(description=_("As a client"))
+    def client(self, obj: User) -> SafeString:
+        return format_html_join("", "<p>{}</p>", ((panel(obj),) for panel in USER_PANELS))
 
     def log_change(self, request: HttpRequest, obj: User, message: object) -> LogEntry:
         # The password page saves with Django's own form; its change is audited here, the one

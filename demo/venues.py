@@ -383,6 +383,7 @@ def seed(*, owner: User, photos: bool = True) -> list[Venue]:
             cancellation_free_hours=24 if index % 2 else 12,
             cancellation_fee_percent=50 if index % 2 else 30,
             schedule_confirmed_at=now,
+            moderation=Venue.Moderation.APPROVED,  # the demo's venues are in the catalogue
         )
         OpeningHours.objects.bulk_create(
             OpeningHours(venue=venue, weekday=day, opens=opens, closes=closes) for day in range(7)

@@ -18,10 +18,12 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import USER_PANELS
 from accounts.admin_writes import ServiceModelAdmin, Values, Writes
 from accounts.models import User
 from core.errors import ApplicationError
@@ -40,6 +42,41 @@ from loyalty.models import (
 )
 from venues.models import Room
 from venues.weekdays import weekdays_form_field, weekdays_label
+
+ACCOUNT_ENTRIES = "postings__account__id__exact"  # the ledger's changelist, by account
+CLIENT_LOTS = "wallet__user__id__exact"  # the lots' changelist, by client
+
+
+def _changelist(model: str, **query: int) -> str:
+    return f"{reverse(f'admin:loyalty_{model}_changelist')}?{urlencode(query)}"
+
+
+def account_links(account: Account) -> SafeString:
+    """Links from an account to its ledger entries and, for a wallet, its lots."""
+    links = [(_changelist("ledgertransaction", **{ACCOUNT_ENTRIES: account.pk}), _("Entries"))]
+    if account.kind == Account.Kind.WALLET:
+        links.append((_changelist("lot", wallet__id__exact=account.pk), _("Lots")))
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
+@USER_PANELS.register
+def client_points(user: User) -> SafeString:
+    """On a user's admin page: their points, pending points, and one click to lots, history
+    and an adjustment."""
+    summary = selectors.points_summary(user=user, now=timezone.now())
+    adjust = reverse("admin:loyalty_ledgertransaction_adjust")
+    links = [
+        (_changelist("ledgertransaction", user__id__exact=user.pk), _("History")),
+        (_changelist("lot", **{CLIENT_LOTS: user.pk}), _("Lots")),
+        (_changelist("account", user__id__exact=user.pk), _("Accounts")),
+        (adjust + "?" + urlencode({"user": user.email}), _("Adjust points")),
+    ]
+    return format_html(
+        "{} · {} · {}",
+        _("Points: %(balance)s") % {"balance": summary.balance},
+        _("pending: %(pending)s") % {"pending": summary.pending},
+        format_html_join(" · ", '<a href="{}">{}</a>', links),
+    )
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -120,7 +157,7 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
         "idempotency_key",
     ]
     list_filter = ["kind", "created_at"]
-    search_fields = ["idempotency_key", "user__email", "reason", "booking_id"]
+    search_fields = ["idempotency_key", "user__email", "reason", "=booking__id"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     inlines = [PostingInline, AllocationInline]
@@ -132,6 +169,10 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
         if field.name != "reason_params"
     ]
     change_list_template = "admin/loyalty/ledgertransaction/change_list.html"
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # An account's page links to its entries: the transactions with a posting on it.
+        return lookup == ACCOUNT_ENTRIES or super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("Reason"), ordering="reason")
     def reason_display(self, obj: LedgerTransaction) -> str:
@@ -224,15 +265,23 @@ class LotAdmin(ReadOnlyAdmin):
     inlines = [LotAllocationInline]
     readonly_fields = [f.name for f in Lot._meta.fields]
 
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        # A user's admin page links to the lots of their wallet.
+        return lookup == CLIENT_LOTS or super().lookup_allowed(lookup, value, request)
+
 
 @admin.register(Account)
 class AccountAdmin(ReadOnlyAdmin):
-    list_display = ["id", "kind", "user", "venue", "balance_display"]
+    list_display = ["id", "kind", "user", "venue", "balance_display", "links"]
     list_filter = ["kind"]
     search_fields = ["user__email", "venue__name"]
     list_select_related = ["user", "venue"]
-    readonly_fields = [*(f.name for f in Account._meta.fields), "balance_display"]
+    readonly_fields = [*(f.name for f in Account._meta.fields), "balance_display", "links"]
     actions = ["adjust_points"]
+
+    @admin.display(description=_("Entries"))
+    def links(self, obj: Account) -> SafeString:
+        return account_links(obj)
 
     def get_queryset(self, request):
         # System accounts keep no cached balance (models.py): sum their postings, one correlated

@@ -68,6 +68,8 @@ class VenueFactory(factory.django.DjangoModelFactory):
     address = "ул. Тверская, 1"
     metro = "Тверская"
     timezone = factory.SelfAttribute("city.timezone")
+    # In the catalogue; tests of staff review create pending venues through venues.services.
+    moderation = "approved"
 
 
 class RoomFactory(factory.django.DjangoModelFactory):

@@ -12,9 +12,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_writes import (
@@ -40,6 +42,8 @@ from venues.models import (
     ScheduleException,
     Venue,
 )
+
+MODERATION_FIELDS = ("moderation", "moderation_reason", "moderated_by", "moderated_at")
 
 # A photo is checked by core.uploads.image_clean (size, pixels, format) with its own messages,
 # so the form takes any file, as the dashboard's does.
@@ -351,9 +355,19 @@ class VenueAdmin(ServiceModelAdmin):
         "metro",
         "booking_mode",
         "is_published",
+        "moderation",
         "schedule_confirmed_at",
     ]
-    list_filter = ["city", "booking_mode", "is_published", "pay_online", "pay_at_venue"]
+    # "Moderation: awaiting review" is the staff's review queue.
+    list_filter = [
+        "moderation",
+        "city",
+        "booking_mode",
+        "is_published",
+        "pay_online",
+        "pay_at_venue",
+    ]
+    actions = ["approve", "reject"]
     search_fields = ["name", "address", "metro", "organisation__name"]
     list_select_related = ["organisation", "city"]
     autocomplete_fields = ["organisation", "city"]
@@ -371,15 +385,52 @@ class VenueAdmin(ServiceModelAdmin):
                 ]
             },
         ),
+        (_("Review"), {"fields": list(MODERATION_FIELDS)}),
     ]
-    # Set by the services and the freshness job, never by hand.
+    # Set by the services, the review actions and the freshness job, never by hand.
     readonly_fields = [
         "schedule_confirmed_at",
         "points_off_stale_schedule",
         "schedule_reminder_for",
         "created_at",
+        *MODERATION_FIELDS,
     ]
     inlines = [RoomInline, OpeningHoursInline, ScheduleExceptionInline, PhotoInline]
+
+    @admin.action(description=_("Approve the selected venues (into the catalogue)"))
+    def approve(self, request: HttpRequest, queryset: Any) -> None:
+        for venue in queryset:
+            services.venue_approve(actor=staff_of(request), venue=venue)
+        self.message_user(request, _("Approved: %(count)s.") % {"count": len(queryset)})
+
+    @admin.action(description=_("Reject the selected venues (the owner reads the reason)"))
+    def reject(self, request: HttpRequest, queryset: Any) -> HttpResponse | None:
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for venue in queryset:
+                services.venue_reject(
+                    actor=staff_of(request), venue=venue, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(request, _("Rejected: %(count)s.") % {"count": len(queryset)})
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Reject venues"),
+            "opts": self.model._meta,
+            "form": form,
+            "venues": queryset,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/venues/venue/reject.html", context)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the owner and shown on their dashboard."),
+    )
 
 
 class PriceInline(ServiceInline):

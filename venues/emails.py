@@ -1,6 +1,8 @@
-"""E-mails of venues (see core.emails): team invitations and the schedule-freshness notices."""
+"""E-mails of venues (see core.emails): invitations, schedule freshness, staff review."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,8 +29,10 @@ def invitation(items: list[Item]) -> list[Email]:
     return emails
 
 
-def _to_owners(items: list[Item]) -> list[Email]:
-    """Items `{"venue_id", "days"}`: the owners of the venue hear about its schedule."""
+def _to_owners(
+    items: list[Item], context: Callable[[Item, Venue], dict[str, object]]
+) -> list[Email]:
+    """One e-mail per item to the owners of its venue (`{"venue_id", ...}`), with `context`."""
     venues = Venue.objects.in_bulk([int(item["venue_id"]) for item in items])
     owners: dict[int, list[str]] = {}
     for organisation_id, email in Membership.objects.filter(
@@ -40,16 +44,36 @@ def _to_owners(items: list[Item]) -> list[Email]:
         venue = venues.get(int(item["venue_id"]))
         if venue is None or not owners.get(venue.organisation_id):
             continue
-        days = int(item["days"])
-        context = {
-            "venue": venue,
-            "days": days,
-            "left": max(SCHEDULE_FRESH_DAYS - days, 1),
-            "link": settings.SITE_URL + reverse("dashboard:venue", args=[venue.pk]),
-        }
-        emails.append(Email(item=item, to=owners[venue.organisation_id], context=context))
+        link = settings.SITE_URL + reverse("dashboard:venue", args=[venue.pk])
+        emails.append(
+            Email(
+                item=item,
+                to=owners[venue.organisation_id],
+                context={"venue": venue, "link": link, **context(item, venue)},
+            )
+        )
     return emails
 
 
-email_kind("venues.schedule_reminder", template="venues/email/schedule_reminder")(_to_owners)
-email_kind("venues.points_paused", template="venues/email/points_paused")(_to_owners)
+def _schedule(item: Item, venue: Venue) -> dict[str, object]:
+    days = int(item["days"])
+    return {"days": days, "left": max(SCHEDULE_FRESH_DAYS - days, 1)}
+
+
+@email_kind("venues.schedule_reminder", template="venues/email/schedule_reminder")
+def schedule_reminder(items: list[Item]) -> list[Email]:
+    """Items `{"venue_id", "days"}`: the schedule was confirmed `days` ago."""
+    return _to_owners(items, _schedule)
+
+
+@email_kind("venues.points_paused", template="venues/email/points_paused")
+def points_paused(items: list[Item]) -> list[Email]:
+    """Items `{"venue_id", "days"}`: the schedule went stale and points stopped."""
+    return _to_owners(items, _schedule)
+
+
+@email_kind("venues.moderated", template="venues/email/moderated")
+def moderated(items: list[Item]) -> list[Email]:
+    """Items `{"venue_id"}`: staff approved or rejected the venue. The state is read when the
+    e-mail is built, so a decision changed meanwhile is told as it stands."""
+    return _to_owners(items, lambda item, venue: {})

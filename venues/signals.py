@@ -3,7 +3,8 @@
 - `invitation_created`: `invitation_id`;
 - `schedule_reminder_due`: `venue_id`, `days` since the schedule was last confirmed;
 - `points_paused`: `venue_id`, `days`: the schedule went stale and points stopped;
-- `room_created`: `room_id` (bookings gives the room its calendar feed).
+- `room_created`: `room_id` (bookings gives the room its calendar feed);
+- `venue_moderated`: `venue_id`: staff approved or rejected the venue.
 """
 
 from __future__ import annotations
@@ -14,3 +15,4 @@ invitation_created = Signal()
 schedule_reminder_due = Signal()
 points_paused = Signal()
 room_created = Signal()
+venue_moderated = Signal()

@@ -133,7 +133,7 @@ def interval_input(
     data.is_valid(raise_exception=True)
     values = data.validated_data
     room = Room.objects.select_related("venue").filter(pk=values["room"]).first()
-    if room is None or not room.venue.is_published:
+    if room is None or not room.venue.is_public:
         message = _("Room not found.")
         raise ApplicationError(message, fields={"room": [message]})
     start = parse_moment(values["start"], room, "start")

@@ -18,9 +18,11 @@ from venues.models import Room
 
 
 def rooms_bookable() -> QuerySet[Room]:
-    """The rooms the public may see and book (active, of a published venue), with their venue."""
-    return Room.objects.select_related("venue", "venue__city").filter(
-        is_active=True, venue__is_published=True
+    """The rooms the public may see and book (active, of a public venue), with their venue."""
+    return (
+        Room.objects.of_public_venues()
+        .select_related("venue", "venue__city")
+        .filter(is_active=True)
     )
 
 

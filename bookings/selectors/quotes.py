@@ -89,7 +89,7 @@ def _interval_valid(room: Room, start: datetime, end: datetime) -> tuple[datetim
         raise _interval_error(_("The end must be after the start."), "end")
     if end - start > MAX_BOOKING:
         raise _interval_error(_("A booking can be at most 24 hours long."), "end")
-    if not room.is_active or not room.venue.is_published:
+    if not room.is_active or not room.venue.is_public:
         raise _interval_error(_("This room is not taking bookings."), "room")
     return start, end
 

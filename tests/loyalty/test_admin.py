@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from loyalty.models import Campaign, HolidayGrant, Tier
+from loyalty import services
+from loyalty.models import Account, Campaign, HolidayGrant, LedgerTransaction, Tier
 from tests.admin_pages import audited, open_form, refused
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +98,38 @@ def test_a_holiday_grant_saved_in_admin_is_audited(staff, staff_user):
     data["amount"] = "300"
     assert staff.post(change, data).status_code == 302
     assert audited("holiday_grant.update", staff_user).after["amount"] == 300
+
+
+def test_staff_reach_a_clients_balance_lots_and_history_from_the_clients_page(staff, client_user):
+    tx = services.points_credit(
+        services.Movement(
+            user=client_user,
+            amount=500,
+            lifetime=timedelta(days=90),
+            kind="welcome",
+            reason="Welcome bonus",
+            idempotency_key="welcome:admin-links",
+            now=timezone.now(),
+        )
+    )
+    page = staff.get(reverse("admin:accounts_user_change", args=[client_user.pk]))
+    text = page.content.decode()
+    assert "Points: 500" in text
+    links = {label: href for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', text)}
+    history = staff.get(links["History"].replace("&amp;", "&"))
+    assert list(history.context["cl"].result_list) == [tx]
+    lots = staff.get(links["Lots"].replace("&amp;", "&"))
+    assert [lot.remaining for lot in lots.context["cl"].result_list] == [500]
+
+    # The wallet's own page links to its entries: the transactions with a posting on it.
+    wallet = Account.objects.get(user=client_user, kind=Account.Kind.WALLET)
+    text = staff.get(url("account", "change", wallet.pk)).content.decode()
+    entries = re.search(r'<a href="([^"]+)">Entries</a>', text).group(1)
+    listed = staff.get(entries.replace("&amp;", "&")).context["cl"].result_list
+    assert list(listed) == list(LedgerTransaction.objects.filter(postings__account=wallet))
+    assert tx in listed
+
+
+def test_a_ledger_search_by_booking_number_or_words_finds_rows(staff, client_user):
+    page = staff.get(url("ledgertransaction", "changelist"), {"q": "anything 12"})
+    assert page.status_code == 200

@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
@@ -55,12 +56,31 @@ class City(models.Model):
         return self.name
 
 
+class VenueQuerySet(models.QuerySet["Venue"]):
+    def public(self) -> VenueQuerySet:
+        """Venues a visitor may see and book: approved by staff and published by the owner."""
+        return self.filter(**PUBLIC_VENUE)
+
+
+# The one definition of a public venue (DESIGN §4a "Moderation"): every public read and booking
+# path filters on it, as `Venue.objects.public()`, `Room.objects.of_public_venues()` or
+# `venue.is_public`.
+PUBLIC_VENUE = {"is_published": True, "moderation": "approved"}
+
+
 class Venue(models.Model):
     """A place ("объект") with one or more rooms, in one city and time zone."""
 
     class BookingMode(models.TextChoices):
         INSTANT = "instant", _("instant booking")
         REQUEST = "request", _("request to book")
+
+    class Moderation(models.TextChoices):
+        """Staff review of a venue, apart from the owner's own `is_published` switch."""
+
+        PENDING = "pending", _("awaiting review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -145,13 +165,34 @@ class Venue(models.Model):
         _("schedule reminder sent for"), null=True, blank=True
     )
     is_published = models.BooleanField(_("published"), default=True)
+    # A new venue waits for staff unless venues.services decides otherwise (fails closed).
+    moderation = models.CharField(
+        _("moderation"), max_length=20, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    moderation_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    moderated_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = VenueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=~Q(moderation="rejected") | ~Q(moderation_reason=""),
+                name="venue_rejection_has_reason",
+                violation_error_message=_("Say why the venue is rejected."),
+            ),
             models.CheckConstraint(
                 condition=Q(cancellation_fee_percent__lte=100),
                 name="venue_fee_percent_max_100",
@@ -178,6 +219,11 @@ class Venue(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_public(self) -> bool:
+        """`PUBLIC_VENUE` for one venue already loaded."""
+        return self.is_published and self.moderation == self.Moderation.APPROVED
+
     def accepts_points_now(self, now: datetime.datetime) -> bool:
         """Opted in and the schedule was confirmed within the last 30 days."""
         return bool(
@@ -185,6 +231,12 @@ class Venue(models.Model):
             and self.schedule_confirmed_at is not None
             and now - self.schedule_confirmed_at <= datetime.timedelta(days=SCHEDULE_FRESH_DAYS)
         )
+
+
+class RoomQuerySet(models.QuerySet["Room"]):
+    def of_public_venues(self) -> RoomQuerySet:
+        """Rooms of venues a visitor may see (`PUBLIC_VENUE`), whatever the room's own state."""
+        return self.filter(**{f"venue__{name}": value for name, value in PUBLIC_VENUE.items()})
 
 
 class Room(models.Model):
@@ -238,6 +290,8 @@ class Room(models.Model):
         validators=[MaxValueValidator(100, message=POINTS_PERCENT_MESSAGE)],
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RoomQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("room")

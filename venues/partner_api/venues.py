@@ -63,6 +63,14 @@ class PartnerVenueOut(serializers.Serializer):
     cancellation_free_hours = serializers.IntegerField()
     cancellation_fee_percent = serializers.IntegerField()
     is_published = serializers.BooleanField()
+    moderation = serializers.ChoiceField(
+        choices=Venue.Moderation.choices,
+        read_only=True,
+        help_text="Staff review: the venue is in the catalogue only when approved and published.",
+    )
+    moderation_reason = serializers.CharField(
+        read_only=True, help_text="Why staff rejected the venue (empty otherwise)."
+    )
     schedule_confirmed_at = serializers.DateTimeField(allow_null=True)
 
 

@@ -51,8 +51,8 @@ def _public_photos() -> Prefetch:
 
 
 def rooms_public() -> QuerySet[Room]:
-    """Rooms a visitor may see: active, priced, of a published venue."""
-    return Room.objects.filter(is_active=True, venue__is_published=True, price_from__isnull=False)
+    """Rooms a visitor may see: active, priced, of a public venue."""
+    return Room.objects.of_public_venues().filter(is_active=True, price_from__isnull=False)
 
 
 def room_search(filters: CatalogueFilters) -> QuerySet[Room]:
@@ -91,10 +91,11 @@ def room_search(filters: CatalogueFilters) -> QuerySet[Room]:
 
 
 def venue_search(filters: CatalogueFilters) -> QuerySet[Venue]:
-    """Published venues with at least one room matching the filters, with their lowest price."""
+    """Public venues with at least one room matching the filters, with their lowest price."""
     matching = room_search(CatalogueFilters(**{**filters.__dict__, "ordering": "name"}))
     venues = (
-        Venue.objects.filter(is_published=True, pk__in=matching.values("venue_id"))
+        Venue.objects.public()
+        .filter(pk__in=matching.values("venue_id"))
         .select_related("city")
         .annotate(
             price_from=Min(
@@ -123,7 +124,8 @@ def venue_search(filters: CatalogueFilters) -> QuerySet[Venue]:
 def venue_public(*, venue_id: int) -> Venue:
     """A published venue with its public rooms, hours and photos."""
     venue = (
-        Venue.objects.filter(is_published=True, pk=venue_id)
+        Venue.objects.public()
+        .filter(pk=venue_id)
         .select_related("city", "organisation")
         .prefetch_related(
             Prefetch(

@@ -80,7 +80,9 @@ from venues.services.venues import (
     city_update,
     room_create,
     room_update,
+    venue_approve,
     venue_create,
+    venue_reject,
     venue_update,
 )
 
@@ -140,7 +142,9 @@ __all__ = [
     "schedule_exception_delete",
     "schedule_exception_update",
     "schedule_freshness_check",
+    "venue_approve",
     "venue_create",
     "venue_loyalty_update",
+    "venue_reject",
     "venue_update",
 ]

@@ -6,11 +6,12 @@ from decimal import Decimal
 from typing import TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.after_commit import announce
-from core.errors import ApplicationError, Conflict
+from core.errors import ApplicationError, Conflict, PermissionDenied
 from core.services import apply_values, audit_record, full_clean, save_or_conflict, snapshot
 from venues import signals
 from venues.models import ROOM_NAME_TAKEN_MESSAGE, City, Organisation, Room, Venue
@@ -33,6 +34,9 @@ class VenueValues(TypedDict, total=False):
     cancellation_free_hours: int
     cancellation_fee_percent: int
     is_published: bool
+
+
+MODERATION_FIELDS = ("moderation", "moderation_reason")
 
 
 class RoomValues(TypedDict, total=False):
@@ -107,6 +111,11 @@ def venue_create(
     venue = Venue(organisation=organisation)
     apply_values(venue, values, VENUE_FIELDS)
     _check_venue(venue)
+    # docs/venues.md "Moderation": an organisation staff approved once is trusted with its next
+    # venues; a new organisation's first venues wait for review.
+    approved = Venue.objects.filter(organisation=organisation, moderation=Venue.Moderation.APPROVED)
+    if approved.exists():
+        venue.moderation = Venue.Moderation.APPROVED
     save_or_conflict(venue, _("The venue could not be saved."))
     audit_record(actor=actor, action="venue.create", obj=venue, after=snapshot(venue, VENUE_FIELDS))
     return venue
@@ -125,6 +134,44 @@ def venue_update(*, actor: User, venue: Venue, **values: Unpack[VenueValues]) ->
         before=before,
         after=snapshot(venue, VENUE_FIELDS),
     )
+    return venue
+
+
+@transaction.atomic
+def venue_approve(*, actor: User, venue: Venue) -> Venue:
+    """Staff let a venue into the catalogue; its owners hear about it."""
+    return _moderate(actor=actor, venue=venue, state=Venue.Moderation.APPROVED, reason="")
+
+
+@transaction.atomic
+def venue_reject(*, actor: User, venue: Venue, reason: str) -> Venue:
+    """Staff keep a venue out of the catalogue, saying why; its owners read the reason."""
+    reason = reason.strip()
+    if not reason:
+        message = _("Say why the venue is rejected: its owner reads it.")
+        raise ApplicationError(message, fields={"reason": [message]})
+    return _moderate(actor=actor, venue=venue, state=Venue.Moderation.REJECTED, reason=reason)
+
+
+def _moderate(*, actor: User, venue: Venue, state: str, reason: str) -> Venue:
+    if not actor.is_staff:
+        raise PermissionDenied(_("Only platform staff review venues."))
+    # Locked so two reviewers deciding at once leave one decision and one e-mail.
+    venue = Venue.objects.select_for_update().get(pk=venue.pk)
+    if venue.moderation == state and venue.moderation_reason == reason:
+        return venue
+    before = snapshot(venue, MODERATION_FIELDS)
+    venue.moderation, venue.moderation_reason = state, reason[:500]
+    venue.moderated_by, venue.moderated_at = actor, timezone.now()
+    venue.save(update_fields=[*MODERATION_FIELDS, "moderated_by", "moderated_at"])
+    audit_record(
+        actor=actor,
+        action=f"venue.{'approve' if state == Venue.Moderation.APPROVED else 'reject'}",
+        obj=venue,
+        before=before,
+        after=snapshot(venue, MODERATION_FIELDS),
+    )
+    announce(signals.venue_moderated, sender=Venue, venue_id=venue.pk)
     return venue
 
 
