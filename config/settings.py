@@ -79,7 +79,7 @@ except ValueError as error:
 SITE_URL = _setting("url", "SITE_URL", default="http://127.0.0.1:8000").geturl().rstrip("/")
 
 INSTALLED_APPS = [
-    "accounts.admin_site.BronkaAdminConfig",  # django.contrib.admin, with a NUL-safe site
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

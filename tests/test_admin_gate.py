@@ -44,10 +44,12 @@ pytestmark = pytest.mark.django_db
 # Django splits a search into words and ANDs them, so one query carries every hostile word.
 SEARCHES = [
     "1",
-    " ".join(["not-a-number", "a\x00b", "99999999999999999999999", "-1'\"%_\\", "x" * 10_000]),
+    " ".join(["not-a-number", "99999999999999999999999", "-1'\"%_\\", "x" * 10_000]),
 ]
-# Typed by hand into a filter's parameter: a NUL, and once it is gone, a number past bigint.
-FILTER_VALUE = "\x0099999999999999999999999"
+# Typed by hand into a filter's parameter: a number past bigint.
+FILTER_VALUE = "99999999999999999999999"
+# A NUL anywhere in an address is refused before any view (core.middleware.InputHygieneMiddleware).
+NUL = "a\x00b"
 
 
 def _fill_what_the_demo_leaves_empty() -> None:
@@ -140,11 +142,13 @@ def test_every_changelist_opens_with_any_search_and_every_filter(rows):
         assert response.status_code == 200, changelist
         for query in SEARCHES if model_admin.search_fields else ():
             _opens(staff, changelist, {"q": query})
+        assert staff.get(changelist, {"q": NUL}).status_code == 400, changelist
         for spec in response.context["cl"].filter_specs:
             for choice in spec.choices(response.context["cl"]):
                 _opens(staff, changelist + choice["query_string"])
             for parameter in spec.expected_parameters():
                 _opens(staff, changelist, {parameter: FILTER_VALUE})
+                assert staff.get(changelist, {parameter: NUL}).status_code == 400, parameter
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
