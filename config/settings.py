@@ -152,6 +152,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Tests use `test_<name>` (test_bronka on the embedded server), so suites run against databases
 # of other names on one server do not collide.
 DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}"}
+if TESTING:
+    # A test database never has to survive a crash: commits skip the wait for the disk flush
+    # (migrations, transactional and concurrency tests commit thousands of times). Visibility
+    # and locking are unchanged, so the concurrency tests still race for real.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Tests keep their cache in the process, so clearing it between tests touches no shared Redis.
