@@ -18,8 +18,12 @@ run: install messages
 	  echo "Bronka is starting on http://127.0.0.1:$${BRONKA_PORT:-8000}/  (Ctrl-C stops it)" && \
 	  exec honcho --no-prefix start -f Procfile'
 
+# Two pytest-xdist workers, each with its own test database: on two cores one worker's Python
+# overlaps the other's database work. The browser tests stay together (one Chromium).
+# TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: install messages browser
-	$(WITH_SERVICES) python -m pytest $(PYTEST_ARGS)
+	$(WITH_SERVICES) python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

@@ -18,6 +18,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(config, items):
+    # Under `make test`'s workers (pytest-xdist --dist loadgroup) the browser tests all run on
+    # one worker, so one Chromium serves them all.
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            if "browser" in item.keywords:
+                item.add_marker(pytest.mark.xdist_group("browser"))
     if os.path.exists(CHROMIUM) or shutil.which("chromium"):
         return
     message = (
