@@ -14,6 +14,7 @@ from io import StringIO
 
 import pytest
 from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
@@ -32,7 +33,7 @@ from django_celery_beat.models import (
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from bookings.models import Booking, Review
+from bookings.models import Booking, Payment, Review
 from core.services import audit_record
 from loyalty.models import ClientTier, ExpiryReminder, HolidayGrant, Tier
 from referrals.models import InviteCode, Referral
@@ -86,6 +87,14 @@ def _fill_what_the_demo_leaves_empty() -> None:
     InviteCode.objects.create(user=client, code="ANNA2030")
     Referral.objects.create(inviter=client, invitee=friend, code="ANNA2030")
     EmailAddress.objects.get_or_create(user=friend, email=friend.email)
+    Payment.objects.create(
+        booking=booking, provider="test", amount=Decimal("1.00"), status=Payment.Status.REFUND_DUE
+    )
+    seen = {"ip_address": "203.0.113.7", "username": client.email, "user_agent": "curl",
+            "http_accept": "*/*", "path_info": "/api/v1/auth/token/"}  # fmt: skip
+    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=5)
+    AccessFailureLog.objects.create(**seen, locked_out=True)
+    AccessLog.objects.create(**seen)
 
 
 @pytest.fixture(scope="module")
