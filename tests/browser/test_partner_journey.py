@@ -8,8 +8,9 @@ import re
 import pytest
 from django.core import mail
 
-from tests.factories import CityFactory
+from tests.factories import CityFactory, UserFactory
 from venues.models import Venue
+from venues.services import venue_approve
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,6 +81,13 @@ def test_partner_signs_up_builds_a_venue_and_finds_it_in_the_catalogue(page):
     page.get_by_text("расписание отмечено как актуальное").wait_for()
     assert page.url == room_page  # back on the page the button was pressed on
     assert Venue.objects.get(name="Репбаза «Полночь»").schedule_confirmed_at is not None
+
+    # A new business's venue waits for staff before clients can find it.
+    page.goto("/dashboard/")
+    assert page.get_by_text("на проверке").first.is_visible()
+    venue = Venue.objects.get(name="Репбаза «Полночь»")
+    assert not Venue.objects.public().filter(pk=venue.pk).exists()
+    venue_approve(actor=UserFactory(is_staff=True), venue=venue)
 
     # The public search finds the room with its price.
     page.goto("/")
