@@ -21,7 +21,7 @@ from schemathesis.core.failures import FailureGroup
 from tests.conftest import partner_objects
 from tests.spending.conftest import give_points
 
-EXAMPLES_PER_OPERATION = 6
+EXAMPLES_PER_OPERATION = 3
 GATE = settings(
     max_examples=EXAMPLES_PER_OPERATION,
     derandomize=True,

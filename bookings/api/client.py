@@ -29,7 +29,6 @@ from bookings.api.common import (
 )
 from bookings.models import Booking
 from bookings.payments import provider
-from core.errors import ApplicationError
 from core.idempotency import idempotent
 
 
@@ -65,8 +64,7 @@ class AvailabilityView(APIView):
         except ValueError:
             day = None
         if day is None:
-            message = _("Enter a date as YYYY-MM-DD.")
-            raise ApplicationError(message, fields={"date": [message]})
+            raise serializers.ValidationError({"date": [_("Enter a date as YYYY-MM-DD.")]})
         data = selectors.room_availability(room, day)
         zone = ZoneInfo(room.venue.timezone)
         return Response(

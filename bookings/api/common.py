@@ -30,7 +30,7 @@ def parse_moment(value: object, room: Room, field: str) -> datetime:
             parsed = None
     if parsed is None:
         message = _("Enter a date and time in ISO-8601, e.g. 2026-05-01T19:00:00+03:00.")
-        raise ApplicationError(message, fields={field: [message]})
+        raise serializers.ValidationError({field: [message]})  # malformed: a 400
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=ZoneInfo(room.venue.timezone))
     return parsed.astimezone(UTC)

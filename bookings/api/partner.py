@@ -47,8 +47,7 @@ class PartnerBookingsView(APIView):
         try:
             venue_id = int(request.query_params.get("venue", ""))
         except ValueError:
-            message = _("Choose a venue.")
-            raise ApplicationError(message, fields={"venue": [message]}) from None
+            raise serializers.ValidationError({"venue": [_("Choose a venue.")]}) from None
         venue = venue_for_member(user=request.user, venue_id=venue_id)
         zone = ZoneInfo(venue.timezone)
         today = timezone.now().astimezone(zone).date()
@@ -56,7 +55,7 @@ class PartnerBookingsView(APIView):
             first = parse_date(request.query_params.get("from", "")) or today
             last = parse_date(request.query_params.get("to", "")) or first + timedelta(days=7)
         except ValueError:
-            raise ApplicationError(_("Enter dates as YYYY-MM-DD.")) from None
+            raise serializers.ValidationError(_("Enter dates as YYYY-MM-DD.")) from None
         if last < first or (last - first).days > 62:
             raise ApplicationError(_("Choose at most two months."))
         rows = selectors.venue_bookings(

@@ -69,7 +69,7 @@ def test_a_bad_signature_is_rejected_and_logged(api_client, hold, caplog):
     body, _signature = _signed(hold.payments.get())
     with caplog.at_level(logging.WARNING, logger="bookings.services"):
         response = _post(api_client, body, "0" * 64)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "bad signature" in caplog.text
     hold.refresh_from_db()
     assert hold.status == "hold"
@@ -81,9 +81,9 @@ def test_a_bad_signature_is_rejected_and_logged(api_client, hold, caplog):
         _post(
             api_client, json.dumps(tampered).encode(), _signed(hold.payments.get())[1]
         ).status_code
-        == 400
+        == 422
     )
-    assert _post(api_client, body, "").status_code == 400
+    assert _post(api_client, body, "").status_code == 422
 
 
 def test_a_failed_payment_keeps_the_hold_until_it_expires(api_client, hold):
