@@ -11,22 +11,19 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from bookings import selectors
 from bookings.models import Booking
 from bookings.selectors.calendar import CalendarView
+from core import hygiene
 from venues.models import Room
 
 
 def venue_moment(value: str, room: Room) -> datetime | None:
     """An ISO date-time typed into a page, in UTC; one without an offset is the venue's time."""
-    try:
-        # A "+" of an offset typed into a URL by hand arrives as a space.
-        parsed = parse_datetime((value or "").strip().replace(" ", "+"))
-    except ValueError:
-        return None
+    # A "+" of an offset typed into a URL by hand arrives as a space.
+    parsed = hygiene.parse_datetime((value or "").strip().replace(" ", "+"))
     if parsed is None:
         return None
     if timezone.is_naive(parsed):
@@ -98,10 +95,10 @@ class CheckoutForm(forms.Form):
 
     def clean_minutes(self) -> int | None:
         room = self._room()
-        try:
-            return int(self.cleaned_data["minutes"])
-        except ValueError:
+        minutes = hygiene.parse_int(self.cleaned_data["minutes"])
+        if minutes is None:
             return room.min_booking_minutes if room else None
+        return minutes
 
     def clean_payment(self) -> str:
         payment: str = self.cleaned_data["payment"]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_date, parse_time
+from django.utils.dateparse import parse_time
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.http import SignedInRequest
 from bookings import selectors, services
 from bookings.forms import CalendarForm
+from core import hygiene
 from core.errors import ApplicationError, NotFound
 from venues.models import Venue
 from venues.partner import venue_page
@@ -109,7 +110,7 @@ def booking_action(
 def _interval(request: HttpRequest, venue: Venue) -> tuple[datetime, datetime]:
     zone = ZoneInfo(venue.timezone)
     try:
-        day = parse_date(request.POST.get("date", ""))
+        day = hygiene.parse_date(request.POST.get("date", ""))
         start_time = parse_time(request.POST.get("start_time", ""))
         end_time = parse_time(request.POST.get("end_time", ""))
     except ValueError:

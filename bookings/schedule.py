@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from bookings.models import Booking
+from core.errors import ApplicationError
 from core.money import money
 from venues.models import Holiday, OpeningHours, Price, Room, ScheduleException
 
@@ -180,6 +182,15 @@ def bookable_window(room: Room, now: datetime) -> tuple[datetime, date]:
     earliest = now + timedelta(minutes=settings.BOOKINGS_MIN_NOTICE_MINUTES)
     last_date = now.astimezone(zone).date() + timedelta(days=settings.BOOKINGS_HORIZON_DAYS)
     return earliest, last_date
+
+
+def check_horizon(room: Room, day: date, now: datetime, field: str = "date") -> None:
+    """Refuse a day after the last bookable date: nothing there can be shown or booked."""
+    if day > bookable_window(room, now)[1]:
+        message = _("Bookings open at most %(days)s days ahead.") % {
+            "days": settings.BOOKINGS_HORIZON_DAYS
+        }
+        raise ApplicationError(message, fields={field: [message]})
 
 
 def occupied_intervals(

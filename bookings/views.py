@@ -11,13 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from accounts.http import SignedInRequest
-from bookings import selectors, services
+from bookings import schedule, selectors, services
 from bookings.emails import feed_ics
 from bookings.forms import CheckoutForm, venue_moment
 from bookings.models import Booking, Payment
@@ -25,6 +24,7 @@ from bookings.payments import provider
 from bookings.picker import picker_context
 from bookings.points import BookingPoints
 from bookings.points import programme as points_programme
+from core import hygiene
 from core.errors import ApplicationError, NotFound
 from venues.models import Room
 from venues.templatetags.venues_tags import rub
@@ -37,10 +37,9 @@ class PickerRequest(SignedInRequest):
 def _day(request: HttpRequest, room: Room) -> date:
     zone = ZoneInfo(room.venue.timezone)
     today = timezone.now().astimezone(zone).date()
-    try:
-        return parse_date(request.GET.get("date", "")) or today
-    except ValueError:
-        return today
+    day = hygiene.parse_date(request.GET.get("date", "")) or today
+    schedule.check_horizon(room, day, timezone.now())
+    return day
 
 
 @require_GET
@@ -249,10 +248,7 @@ def booking_reschedule(request: PickerRequest, booking_id: int) -> HttpResponse:
     room = booking.room
     if request.method == "POST":
         start = venue_moment(request.POST.get("start", ""), room)
-        try:
-            minutes = int(request.POST.get("minutes", ""))
-        except ValueError:
-            minutes = 0
+        minutes = hygiene.parse_int(request.POST.get("minutes", "")) or 0
         if start is None:
             messages.error(request, _("Choose a free slot first."))
         else:

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import hygiene
 from core.errors import RULE, ApplicationError
 from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.idempotency import is_idempotent
@@ -63,9 +64,10 @@ def flatten_errors(detail: object, prefix: str = "") -> dict[str, list[str]]:
     return {prefix: [str(item) for item in items]} if items else {}
 
 
-# Serializer error codes of rules no schema can state (like every ApplicationError's): RULE, and
-# an id or slug of the right shape that names no object. Such a refusal is a 422, not a 400.
-RULE_CODES = frozenset({RULE, "does_not_exist"})
+# Serializer error codes of rules no schema can state (like every ApplicationError's): RULE, an id
+# or slug of the right shape that names no object, a date outside core.hygiene's range (OpenAPI
+# 3.0 has no bounds for dates). Such a refusal is a 422, not a 400.
+RULE_CODES = frozenset({RULE, "does_not_exist", "date_range"})
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
@@ -129,7 +131,6 @@ ERROR_REASONS = {
     "another request); `code` says which.",
     429: "Too many requests; try again later (see Retry-After).",
 }
-NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]+$"
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 WITH_BODY = {"POST", "PUT", "PATCH"}
 
@@ -199,7 +200,7 @@ def _bound(
 
 
 class TextField(OpenApiSerializerFieldExtension):
-    """Text holds no control characters: every API text field refuses them (NUL first of all)."""
+    """Text holds no control characters, and one-line text no line breaks (core.hygiene)."""
 
     target_class = "rest_framework.fields.CharField"
 
@@ -210,7 +211,29 @@ class TextField(OpenApiSerializerFieldExtension):
             self.target, direction, bypass_extensions=True
         )
         if direction == "request" and "pattern" not in schema:
-            schema["pattern"] = NO_CONTROL_CHARACTERS
+            # the characters of its [class], written as \uXXXX escapes ("-" makes ranges)
+            refused = "".join(
+                c if c == "-" else f"\\u{ord(c):04x}" for c in hygiene.CONTROL.pattern[1:-1]
+            )
+            if self.target.style.get("base_template") != "textarea.html":
+                refused += "\\u000a\\u000d"
+            schema["pattern"] = f"^[^{refused}]+$"
+        return schema
+
+
+class IntegerField(OpenApiSerializerFieldExtension):
+    """A whole number fits PostgreSQL's integer unless its field says otherwise (core.hygiene)."""
+
+    target_class = "rest_framework.fields.IntegerField"
+
+    def map_serializer_field(
+        self, auto_schema: drf_spectacular.openapi.AutoSchema, direction: str
+    ) -> dict[str, object]:
+        schema: dict[str, object] = auto_schema._map_serializer_field(
+            self.target, direction, bypass_extensions=True
+        )
+        schema.setdefault("maximum", hygiene.MAX_INTEGER)
+        schema.setdefault("minimum", -hygiene.MAX_INTEGER)
         return schema
 
 

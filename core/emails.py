@@ -23,6 +23,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from core import hygiene
 from core.after_commit import enqueue
 from core.registry import Registry
 
@@ -92,8 +93,8 @@ def render(template: str, context: Mapping[str, object]) -> tuple[str, str, str]
         subject = _text(f"{template}_subject.txt", context)
         text = _text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", dict(context))
-    # A header is one line, whatever a name in the subject holds.
-    return " ".join(subject.split()), text, html
+    # A header is one line of printable text, whatever a name in the subject holds.
+    return " ".join(hygiene.CONTROL.sub(" ", subject).split()), text, html
 
 
 def _message(email: Email, rendered: tuple[str, str, str]) -> EmailMessage:

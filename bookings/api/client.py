@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.utils.dateparse import parse_date
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.http import SignedInApiRequest
 from accounts.models import User
-from bookings import selectors, services
+from bookings import schedule, selectors, services
 from bookings.api.common import (
     BookingOutput,
     MomentField,
@@ -58,13 +57,11 @@ class AvailabilityView(APIView):
     )
     def get(self, request: Request, room_id: int) -> Response:
         room = selectors.room_bookable(room_id)
-        raw = request.query_params.get("date", "")
-        try:
-            day = parse_date(raw)
-        except ValueError:
-            day = None
-        if day is None:
-            raise serializers.ValidationError({"date": [_("Enter a date as YYYY-MM-DD.")]})
+        try:  # malformed is a 400; out of core.hygiene's range, a rule's 422
+            day = serializers.DateField().run_validation(request.query_params.get("date", ""))
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"date": error.detail}) from None
+        schedule.check_horizon(room, day, timezone.now())
         data = selectors.room_availability(room, day)
         zone = ZoneInfo(room.venue.timezone)
         return Response(
@@ -311,7 +308,12 @@ class ReviewCreateView(APIView):
 
     class ReviewInputSerializer(serializers.Serializer):
         rating = serializers.IntegerField(min_value=1, max_value=5)
-        comment = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+        comment = serializers.CharField(
+            max_length=2000,
+            allow_blank=True,
+            required=False,
+            style={"base_template": "textarea.html"},  # several lines (core.hygiene)
+        )
 
     class ReviewOutputSerializer(serializers.Serializer):
         id = serializers.IntegerField()

@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field, inline_serializer
@@ -16,18 +15,14 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from bookings.models import Booking
+from core import hygiene
 from core.errors import ApplicationError
 from venues.models import Room
 
 
 def parse_moment(value: object, room: Room, field: str) -> datetime:
     """An ISO-8601 date-time; one without an offset is read in the venue's time zone."""
-    parsed = None
-    if isinstance(value, str):
-        try:
-            parsed = parse_datetime(value.strip())
-        except ValueError:
-            parsed = None
+    parsed = hygiene.parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
         message = _("Enter a date and time in ISO-8601, e.g. 2026-05-01T19:00:00+03:00.")
         raise serializers.ValidationError({field: [message]})  # malformed: a 400

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -20,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.http import SignedInApiRequest
 from bookings import selectors, services
 from bookings.api.common import BookingOutput, IntervalInput, booking_data, parse_moment
+from core import hygiene
 from core.errors import ApplicationError
 from venues.selectors import room_for_member, venue_for_member
 
@@ -51,11 +51,12 @@ class PartnerBookingsView(APIView):
         venue = venue_for_member(user=request.user, venue_id=venue_id)
         zone = ZoneInfo(venue.timezone)
         today = timezone.now().astimezone(zone).date()
-        try:
-            first = parse_date(request.query_params.get("from", "")) or today
-            last = parse_date(request.query_params.get("to", "")) or first + timedelta(days=7)
-        except ValueError:
-            raise serializers.ValidationError(_("Enter dates as YYYY-MM-DD.")) from None
+        typed = request.query_params
+        first = hygiene.parse_date(typed["from"]) if typed.get("from") else today
+        last = hygiene.parse_date(typed["to"]) if typed.get("to") else None
+        if first is None or (last is None and typed.get("to")):
+            raise ApplicationError(_("Enter dates as YYYY-MM-DD (1900 to 2100)."))
+        last = last or first + timedelta(days=7)
         if last < first or (last - first).days > 62:
             raise ApplicationError(_("Choose at most two months."))
         rows = selectors.venue_bookings(

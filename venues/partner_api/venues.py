@@ -18,7 +18,9 @@ from venues.partner_api.base import PartnerView, validated
 
 class PartnerVenueIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, style={"base_template": "textarea.html"}
+    )
     city = serializers.SlugRelatedField(slug_field="slug", queryset=City.objects.all())
     address = serializers.CharField(max_length=300)
     metro = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -82,7 +84,9 @@ class PartnerPhotoOut(serializers.Serializer):
 class PartnerRoomIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=Room.Kind.choices)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, style={"base_template": "textarea.html"}
+    )
     capacity = serializers.IntegerField(
         validators=CAPACITY_VALIDATORS, error_messages={"invalid": WHOLE_NUMBER}
     )
