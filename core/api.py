@@ -20,6 +20,7 @@ from drf_spectacular.plumbing import ComponentRegistry
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
+from rest_framework.fields import Field
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -199,28 +200,6 @@ def _bound(
     return pick(known) if known else None
 
 
-class TextField(OpenApiSerializerFieldExtension):
-    """Text holds no control characters, and one-line text no line breaks (core.hygiene)."""
-
-    target_class = "rest_framework.fields.CharField"
-
-    def map_serializer_field(
-        self, auto_schema: drf_spectacular.openapi.AutoSchema, direction: str
-    ) -> dict[str, object]:
-        schema: dict[str, object] = auto_schema._map_serializer_field(
-            self.target, direction, bypass_extensions=True
-        )
-        if direction == "request" and "pattern" not in schema:
-            # the characters of its [class], written as \uXXXX escapes ("-" makes ranges)
-            refused = "".join(
-                c if c == "-" else f"\\u{ord(c):04x}" for c in hygiene.CONTROL.pattern[1:-1]
-            )
-            if self.target.style.get("base_template") != "textarea.html":
-                refused += "\\u000a\\u000d"
-            schema["pattern"] = f"^[^{refused}]+$"
-        return schema
-
-
 class IntegerField(OpenApiSerializerFieldExtension):
     """A whole number fits PostgreSQL's integer unless its field says otherwise (core.hygiene)."""
 
@@ -232,8 +211,12 @@ class IntegerField(OpenApiSerializerFieldExtension):
         schema: dict[str, object] = auto_schema._map_serializer_field(
             self.target, direction, bypass_extensions=True
         )
-        schema.setdefault("maximum", hygiene.MAX_INTEGER)
-        schema.setdefault("minimum", -hygiene.MAX_INTEGER)
+        most, least = schema.get("maximum", hygiene.MAX_INTEGER), schema.get("minimum")
+        assert isinstance(most, int | float) and isinstance(least, int | float | None)
+        schema["maximum"] = min(most, hygiene.MAX_INTEGER)
+        schema["minimum"] = max(
+            least if least is not None else -hygiene.MAX_INTEGER, -hygiene.MAX_INTEGER
+        )
         return schema
 
 
@@ -270,6 +253,28 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
             owner, _dot, name = qualname.rpartition(".")
             return owner.replace(".", "").removesuffix("View") + name
         return super().get_serializer_name(serializer, direction)
+
+    def _map_serializer_field(
+        self, field: Field, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, object]:
+        """Text typed into any field (a CharField, a slug, a choice by name) holds no control
+        characters, and one-line text no line breaks: core.hygiene refuses them everywhere."""
+        schema: dict[str, object] = super()._map_serializer_field(
+            field, direction, bypass_extensions
+        )
+        if (
+            direction == "request"
+            and schema.get("type") == "string"
+            and not ({"pattern", "format", "enum"} & schema.keys() or field.read_only)
+        ):
+            # the characters of its [class], written as \uXXXX escapes ("-" makes ranges)
+            refused = "".join(
+                c if c == "-" else f"\\u{ord(c):04x}" for c in hygiene.CONTROL.pattern[1:-1]
+            )
+            if field.style.get("base_template") != "textarea.html":
+                refused += "\\u000a\\u000d"
+            schema["pattern"] = f"^[^{refused}]+$"
+        return schema
 
     def _idempotent(self) -> bool:
         return is_idempotent(getattr(self.view, self.method.lower(), None))
