@@ -11,7 +11,12 @@ from typing import Literal
 
 import drf_spectacular.openapi
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.validators import BaseValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    BaseValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -266,6 +271,7 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
             direction == "request"
             and schema.get("type") == "string"
             and not ({"pattern", "format", "enum"} & schema.keys() or field.read_only)
+            and not any(isinstance(v, RegexValidator) for v in field.validators)  # has its own
         ):
             # the characters of its [class], written as \uXXXX escapes ("-" makes ranges)
             refused = "".join(
