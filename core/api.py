@@ -279,7 +279,7 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
             )
             if field.style.get("base_template") != "textarea.html":
                 refused += "\\u000a\\u000d"
-            schema["pattern"] = f"^[^{refused}]+$"
+            schema["pattern"] = f"^[^{refused}]*$"
         return schema
 
     def _idempotent(self) -> bool:
