@@ -13,13 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from core.errors import RULE
+
 
 def validate_birthday(value: date) -> None:
     today = timezone.localdate()
     if value > today:
-        raise ValidationError(_("The birthday cannot be in the future."), code="future")
+        raise ValidationError(_("The birthday cannot be in the future."), code=RULE)
     if value.year < 1900:
-        raise ValidationError(_("Please enter a real birthday."), code="too_old")
+        raise ValidationError(_("Please enter a real birthday."), code=RULE)
 
 
 class UserManager(BaseUserManager["User"]):

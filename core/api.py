@@ -5,10 +5,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Literal
 
 import drf_spectacular.openapi
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.validators import (
+    BaseValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -17,12 +25,14 @@ from drf_spectacular.plumbing import ComponentRegistry
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
+from rest_framework.fields import Field
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import ApplicationError
+from core import hygiene
+from core.errors import RULE, ApplicationError
 from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.idempotency import is_idempotent
 
@@ -60,6 +70,12 @@ def flatten_errors(detail: object, prefix: str = "") -> dict[str, list[str]]:
     return {prefix: [str(item) for item in items]} if items else {}
 
 
+# Serializer error codes of rules no schema can state (like every ApplicationError's): RULE, an id
+# or slug of the right shape that names no object, a date outside core.hygiene's range (OpenAPI
+# 3.0 has no bounds for dates). Such a refusal is a 422, not a 400.
+RULE_CODES = frozenset({RULE, "does_not_exist", "date_range"})
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ApplicationError):
         fields = {
@@ -78,11 +94,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten_errors(exc.detail)
         message = fields.pop("non_field_errors", None) or fields.pop("", None)
+        codes = {code for group in flatten_errors(exc.get_codes()).values() for code in group}
+        by_rule = bool(codes) and codes <= RULE_CODES
         return _error(
-            "invalid",
+            codes.pop() if by_rule and len(codes) == 1 else "invalid",
             message[0] if message else _("Please correct the errors below."),
             fields,
-            status.HTTP_400_BAD_REQUEST,
+            status.HTTP_422_UNPROCESSABLE_ENTITY if by_rule else status.HTTP_400_BAD_REQUEST,
         )
     code = getattr(exc, "default_code", "error")
     detail = getattr(exc, "detail", str(exc))
@@ -114,7 +132,9 @@ ERROR_REASONS = {
     404: "No such object, or not one of yours.",
     409: "The request clashes with the current state (a taken time, a last owner).",
     415: "The request body is not in a supported media type.",
-    422: "This Idempotency-Key was already used for a different request.",
+    422: "The input is well-formed, but a rule refused it (a time in the past or outside the "
+    "opening hours, an id that names nothing, a wrong signature, an Idempotency-Key reused for "
+    "another request); `code` says which.",
     429: "Too many requests; try again later (see Retry-After).",
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -130,6 +150,93 @@ class TimeOfDayField(OpenApiSerializerFieldExtension):
         self, auto_schema: drf_spectacular.openapi.AutoSchema, direction: str
     ) -> dict[str, str]:
         return {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "10:00"}
+
+
+def _below(limit: int) -> str:
+    """A regex of the whole numbers from 0 to limit - 1 (leading zeros allowed)."""
+    digits = str(limit)
+    shorter = [f"\\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    same_length = [
+        f"{digits[:i]}[0-{int(d) - 1}]"
+        + (f"\\d{{{len(digits) - i - 1}}}" if i < len(digits) - 1 else "")
+        for i, d in enumerate(digits)
+        if d != "0"
+    ]
+    return "|".join(shorter + same_length)
+
+
+class DecimalField(OpenApiSerializerFieldExtension):
+    """A decimal is written as digits, within its bounds (min_value, max_value and Min/Max value
+    validators): at least one digit, no sign when it cannot be negative, not all zeros when it
+    must be positive, and whole digits below a whole-number maximum."""
+
+    target_class = "rest_framework.fields.DecimalField"
+
+    def map_serializer_field(
+        self, auto_schema: drf_spectacular.openapi.AutoSchema, direction: str
+    ) -> dict[str, object]:
+        field = self.target
+        schema: dict[str, object] = auto_schema._map_serializer_field(
+            field, direction, bypass_extensions=True
+        )
+        if schema.get("type") != "string":
+            return schema
+        least = _bound(field.min_value, field.validators, MinValueValidator, max)
+        most = _bound(field.max_value, field.validators, MaxValueValidator, min)
+        places = f"(?:\\.\\d{{1,{field.decimal_places}}})?" if field.decimal_places else ""
+        whole = "\\d+" if field.max_whole_digits is None else f"\\d{{1,{field.max_whole_digits}}}"
+        magnitude = f"{whole}{places}"
+        symmetric = least is None or most is None or -least == most
+        if most is not None and most > 0 and most == int(most) and symmetric:
+            # below the maximum with any fraction, or the maximum itself
+            magnitude = f"(?:(?:{_below(int(most))}){places}|{int(most)}(?:\\.0+)?)"
+        sign = "" if least is not None and least >= 0 else "-?"
+        positive = "(?=.*[1-9])" if least is not None and least > 0 else ""
+        schema["pattern"] = f"^{positive}{sign}{magnitude}$"
+        return schema
+
+
+def _bound(
+    value: object, validators: list[object], kind: type[BaseValidator], pick: Callable
+) -> Decimal | None:
+    """The tightest of a field's own bound and its validators' of that kind."""
+    found = [value] + [v.limit_value for v in validators if isinstance(v, kind)]
+    known = [Decimal(str(b)) for b in found if b is not None]
+    return pick(known) if known else None
+
+
+class IntegerField(OpenApiSerializerFieldExtension):
+    """A whole number fits PostgreSQL's integer unless its field says otherwise (core.hygiene)."""
+
+    target_class = "rest_framework.fields.IntegerField"
+
+    def map_serializer_field(
+        self, auto_schema: drf_spectacular.openapi.AutoSchema, direction: str
+    ) -> dict[str, object]:
+        schema: dict[str, object] = auto_schema._map_serializer_field(
+            self.target, direction, bypass_extensions=True
+        )
+        most, least = schema.get("maximum", hygiene.MAX_INTEGER), schema.get("minimum")
+        assert isinstance(most, int | float) and isinstance(least, int | float | None)
+        schema["maximum"] = min(most, hygiene.MAX_INTEGER)
+        schema["minimum"] = max(
+            least if least is not None else -hygiene.MAX_INTEGER, -hygiene.MAX_INTEGER
+        )
+        return schema
+
+
+class PhoneNumberField(OpenApiSerializerFieldExtension):
+    """A phone number is E.164; one written to the API is a Russian mobile (+79…), the numbers
+    whose every instance of that shape is a real one (but +7930, an unassigned range)."""
+
+    target_class = "phonenumber_field.serializerfields.PhoneNumberField"
+
+    def map_serializer_field(
+        self, auto_schema: drf_spectacular.openapi.AutoSchema, direction: str
+    ) -> dict[str, str]:
+        # spectacular adds the empty string itself when the field allows a blank.
+        pattern = r"^\+79(?!30)\d{9}$" if direction == "request" else r"^\+[1-9]\d{6,14}$"
+        return {"type": "string", "pattern": pattern, "example": "+79161234567"}
 
 
 class AutoSchema(drf_spectacular.openapi.AutoSchema):
@@ -151,6 +258,29 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
             owner, _dot, name = qualname.rpartition(".")
             return owner.replace(".", "").removesuffix("View") + name
         return super().get_serializer_name(serializer, direction)
+
+    def _map_serializer_field(
+        self, field: Field, direction: str, bypass_extensions: bool = False
+    ) -> dict[str, object]:
+        """Text typed into any field (a CharField, a slug, a choice by name) holds no control
+        characters, and one-line text no line breaks: core.hygiene refuses them everywhere."""
+        schema: dict[str, object] = super()._map_serializer_field(
+            field, direction, bypass_extensions
+        )
+        if (
+            direction == "request"
+            and schema.get("type") == "string"
+            and not ({"pattern", "format", "enum"} & schema.keys() or field.read_only)
+            and not any(isinstance(v, RegexValidator) for v in field.validators)  # has its own
+        ):
+            # the characters of its [class], written as \uXXXX escapes ("-" makes ranges)
+            refused = "".join(
+                c if c == "-" else f"\\u{ord(c):04x}" for c in hygiene.CONTROL.pattern[1:-1]
+            )
+            if field.style.get("base_template") != "textarea.html":
+                refused += "\\u000a\\u000d"
+            schema["pattern"] = f"^[^{refused}]*$"
+        return schema
 
     def _idempotent(self) -> bool:
         return is_idempotent(getattr(self.view, self.method.lower(), None))
@@ -178,17 +308,22 @@ class AutoSchema(drf_spectacular.openapi.AutoSchema):
             isinstance(parameters, list)
             and any(p.get("in") in ("query", "header") for p in parameters)
         )
-        statuses = {400} if takes_input or self.method in WRITES else set()
+        statuses = {400, 422} if takes_input or self.method in WRITES else set()
         if self.method in WITH_BODY:
             statuses.add(415)
         if self.view.get_authenticators():
             statuses.add(401)
-        if not all(isinstance(p, AllowAny) for p in self.view.get_permissions()):
+        signed_in = not all(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        if signed_in:
             statuses |= {401, 403}
             if self.method in WRITES:
                 statuses.add(409)
-        if "{" in self.path or (self._is_list_view() and self._get_paginator()):
-            statuses.add(404)  # a page past the last one is a 404 too
+        if (
+            "{" in self.path
+            or (signed_in and takes_input)  # an object named in the input is not one of yours
+            or (self._is_list_view() and self._get_paginator())  # a page past the last one
+        ):
+            statuses.add(404)
         if self._idempotent():
             statuses.add(422)
         if self.view.get_throttles():

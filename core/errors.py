@@ -12,14 +12,21 @@ if TYPE_CHECKING:
     FieldErrors = Mapping[str, StrOrPromise | Sequence[StrOrPromise]]
 
 
+# The code of a form/serializer ValidationError for a rule no schema can state (a date relative to
+# today, fields that go together): the API answers it like an ApplicationError, with 422.
+RULE = "rule"
+
+
 class ApplicationError(Exception):
     """A rule of the domain was not met; `message` is translated and safe to show.
 
-    `status` is the HTTP status the API answers with; `fields` maps form/serializer field names
-    to messages when the error belongs to particular inputs.
+    `status` is the HTTP status the API answers with: 422, as the input was well-formed (the
+    OpenAPI schema allows it) but a rule no schema can say refused it; a malformed input is a
+    400 from the serializers. `fields` maps form/serializer field names to messages when the
+    error belongs to particular inputs.
     """
 
-    status = 400
+    status = 422
     code = "invalid"
 
     def __init__(

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.errors import ApplicationError
 from venues import selectors
 from venues.extensions import cashback_percent
 from venues.forms import NUMBER, WHOLE_NUMBER
@@ -44,7 +45,7 @@ class FilterSerializer(serializers.Serializer):
 
     def validate_city(self, value: str) -> str:
         if not City.objects.filter(slug=value).exists():
-            raise serializers.ValidationError(_("Unknown city."))
+            raise ApplicationError(_("Unknown city."), fields={"city": [_("Unknown city.")]})
         return value
 
     def filters(self) -> selectors.CatalogueFilters:

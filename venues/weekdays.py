@@ -49,6 +49,7 @@ def weekdays_api_field() -> serializers.ListField:
         child=serializers.IntegerField(min_value=0, max_value=6),
         required=False,
         allow_empty=False,
+        min_length=1,  # what allow_empty means, in the schema (minItems)
         error_messages={
             "empty": gettext_lazy(
                 "Choose at least one weekday, or leave weekdays out for every day."

@@ -6,7 +6,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -29,8 +28,6 @@ from bookings.api.common import (
 )
 from bookings.models import Booking
 from bookings.payments import provider
-from core import hygiene
-from core.errors import ApplicationError
 from core.idempotency import idempotent
 
 
@@ -60,11 +57,10 @@ class AvailabilityView(APIView):
     )
     def get(self, request: Request, room_id: int) -> Response:
         room = selectors.room_bookable(room_id)
-        raw = request.query_params.get("date", "")
-        day = hygiene.parse_date(raw)
-        if day is None:
-            message = _("Enter a date as YYYY-MM-DD.")
-            raise ApplicationError(message, fields={"date": [message]})
+        try:  # malformed is a 400; out of core.hygiene's range, a rule's 422
+            day = serializers.DateField().run_validation(request.query_params.get("date", ""))
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"date": error.detail}) from None
         schedule.check_horizon(room, day, timezone.now())
         data = selectors.room_availability(room, day)
         zone = ZoneInfo(room.venue.timezone)

@@ -24,8 +24,13 @@ def parse_moment(value: object, room: Room, field: str) -> datetime:
     """An ISO-8601 date-time; one without an offset is read in the venue's time zone."""
     parsed = hygiene.parse_datetime(value) if isinstance(value, str) else None
     if parsed is None:
+        try:  # out of core.hygiene's range is a rule's 422 ("date_range"), malformed a 400
+            serializers.DateTimeField().run_validation(value)
+        except serializers.ValidationError as error:
+            if error.get_codes() == ["date_range"]:
+                raise serializers.ValidationError({field: error.detail}) from None
         message = _("Enter a date and time in ISO-8601, e.g. 2026-05-01T19:00:00+03:00.")
-        raise ApplicationError(message, fields={field: [message]})
+        raise serializers.ValidationError({field: [message]})
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=ZoneInfo(room.venue.timezone))
     return parsed.astimezone(UTC)

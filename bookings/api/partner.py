@@ -58,8 +58,7 @@ class PartnerBookingsView(APIView):
         try:
             venue_id = int(request.query_params.get("venue", ""))
         except ValueError:
-            message = _("Choose a venue.")
-            raise ApplicationError(message, fields={"venue": [message]}) from None
+            raise serializers.ValidationError({"venue": [_("Choose a venue.")]}) from None
         venue = venue_for_member(user=request.user, venue_id=venue_id)
         zone = ZoneInfo(venue.timezone)
         today = timezone.now().astimezone(zone).date()

@@ -28,7 +28,7 @@ def test_token_with_email_and_password_authenticates_later_calls(api_client, cli
 )
 def test_token_with_wrong_credentials_is_refused(api_client, client_user, body):
     response = api_client.post("/api/v1/auth/token/", body)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["error"]["code"] == "auth_failed"
 
 

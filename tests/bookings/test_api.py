@@ -205,7 +205,7 @@ def test_shorter_than_the_minimum_is_refused(client_api, venue_a):
     response = client_api.post(
         "/api/v1/bookings/", book_payload(room, at(DAY, "19:00"), at(DAY, "20:00")), format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "120" in response.json()["error"]["message"]
 
 
@@ -215,7 +215,7 @@ def test_an_inactive_room_takes_no_bookings(client_api, room_a):
     response = client_api.post(
         "/api/v1/bookings/", book_payload(room_a, at(DAY, "19:00"), at(DAY, "20:00")), format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert Booking.objects.count() == 0
 
 

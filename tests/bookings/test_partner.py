@@ -78,7 +78,7 @@ def test_mark_paid_once(owner_a, booking):
 def test_no_show_only_after_the_start(owner_a, booking, frozen):
     api = _api(owner_a)
     early = api.post(f"/api/v1/partner/bookings/{booking.pk}/no-show/")
-    assert early.status_code == 400
+    assert early.status_code == 422
     booking.refresh_from_db()
     assert booking.status == "confirmed"
     frozen.move_to(at(DAY, "19:20"))

@@ -151,7 +151,7 @@ def test_a_bad_signature_is_rejected_and_logged(api_client, hold, caplog):
     body, _signature = _signed(hold.payments.get())
     with caplog.at_level(logging.WARNING, logger="bookings.services"):
         response = _post(api_client, body, "0" * 64)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "bad signature" in caplog.text
     hold.refresh_from_db()
     assert hold.status == "hold"
@@ -163,9 +163,9 @@ def test_a_bad_signature_is_rejected_and_logged(api_client, hold, caplog):
         _post(
             api_client, json.dumps(tampered).encode(), _signed(hold.payments.get())[1]
         ).status_code
-        == 400
+        == 422
     )
-    assert _post(api_client, body, "").status_code == 400
+    assert _post(api_client, body, "").status_code == 422
 
 
 def test_webhooks_come_only_from_the_providers_addresses_as_client_ip_sees_them(

@@ -126,7 +126,7 @@ def test_bad_rules_are_a_400(owner_a, venue_a, payload, field):
     response = api(owner_a).post(
         f"/api/v1/partner/venues/{venue_a.pk}/points-rules/", payload, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code in (400, 422)  # a broken schema; a rule's refusal
     if field:
         assert field in {key.split(".")[0] for key in response.json()["error"]["fields"]}
     assert not PointsRule.objects.exists()
@@ -141,7 +141,7 @@ def test_a_foreign_room_cannot_be_named_in_a_rule(owner_a, owner_b, venue_a):
         {"weekdays": [1], "percent": 5, "room": foreign.pk},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not PointsRule.objects.exists()
 
 

@@ -65,24 +65,24 @@ def _price(starts, ends, price, day_type="weekday"):
 
 
 @pytest.mark.parametrize(
-    ("payload", "field"),
+    ("payload", "field", "status"),
     [
-        (_price("08:00", "11:00", "1"), "starts"),  # before opening
-        (_price("12:00", "13:00", "-1"), "price_per_hour"),
-        (_price("12:00", "14:00", "1"), "starts"),  # overlaps the 10:00–02:00 band
-        (_price("12:00", "14:00", "1", day_type="someday"), "day_type"),
-        (_price("25:00", "14:00", "1"), "starts"),
-        (_price("12:00", "14:00", "1e99"), "price_per_hour"),
+        (_price("08:00", "11:00", "1"), "starts", 422),  # before opening: a rule
+        (_price("12:00", "13:00", "-1"), "price_per_hour", 400),
+        (_price("12:00", "14:00", "1"), "starts", 422),  # overlaps the 10:00–02:00 band
+        (_price("12:00", "14:00", "1", day_type="someday"), "day_type", 400),
+        (_price("25:00", "14:00", "1"), "starts", 400),
+        (_price("12:00", "14:00", "1e99"), "price_per_hour", 400),
     ],
 )
-def test_bad_prices_are_a_400_naming_the_field_and_nothing_is_saved(
-    owner_a, room_a, payload, field
+def test_bad_prices_are_a_4xx_naming_the_field_and_nothing_is_saved(
+    owner_a, room_a, payload, field, status
 ):
     count = Price.objects.count()
     response = _api(owner_a).post(
         f"/api/v1/partner/rooms/{room_a.pk}/prices/", payload, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == status
     assert field in response.json()["error"]["fields"], response.json()
     assert Price.objects.count() == count
 
@@ -92,14 +92,14 @@ def test_bad_venue_room_and_hours_input_is_a_400(owner_a, venue_a, room_a):
     response = api.patch(
         f"/api/v1/partner/venues/{venue_a.pk}/", {"timezone": "Europe/Narnia"}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "timezone" in response.json()["error"]["fields"]
     response = api.patch(
         f"/api/v1/partner/rooms/{room_a.pk}/",
         {"slot_minutes": 60, "min_booking_minutes": 90},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "min_booking_minutes" in response.json()["error"]["fields"]
     response = api.put(
         f"/api/v1/partner/venues/{venue_a.pk}/hours/",
@@ -116,7 +116,7 @@ def test_photos_upload_validated_images_only(owner_a, venue_a, upload):
     api = _api(owner_a)
     url = f"/api/v1/partner/venues/{venue_a.pk}/photos/"
     response = api.post(url, {"image": upload("x.png", b"GIF89a nonsense")}, format="multipart")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "image" in response.json()["error"]["fields"]
     response = api.post(url, {"image": upload()}, format="multipart")
     assert response.status_code == 201

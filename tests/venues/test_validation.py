@@ -35,7 +35,7 @@ def test_exceptions_in_the_past_or_far_ahead_are_refused_on_web_and_api(
     response = _api(owner_a).post(
         f"/api/v1/partner/venues/{venue_a.pk}/exceptions/", {"date": str(day)}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 422  # well-formed, refused by a rule
     assert message in response.json()["error"]["fields"]["date"][0]
     client.force_login(owner_a)
     client.cookies["django_language"] = "en"
@@ -138,14 +138,20 @@ def test_non_numbers_get_the_same_message_on_web_and_api(client, owner_a, venue_
     assert response.json()["error"]["fields"]["capacity"] == ["Enter a whole number."]
 
 
-def test_putting_hours_without_every_weekday_is_a_400_and_changes_nothing(owner_a, venue_a):
+@pytest.mark.parametrize(
+    ("weekdays", "status"),
+    [([0], 400), ([0, 1, 2, 3, 4, 5, 5], 422)],  # fewer than 7 breaks the schema; a repeat, a rule
+)
+def test_putting_hours_without_every_weekday_is_a_4xx_and_changes_nothing(
+    owner_a, venue_a, weekdays, status
+):
     before = list(OpeningHours.objects.filter(venue=venue_a).values_list("weekday", "opens"))
     response = _api(owner_a).put(
         f"/api/v1/partner/venues/{venue_a.pk}/hours/",
-        {"days": [{"weekday": 0, "opens": "12:00", "closes": "20:00"}]},
+        {"days": [{"weekday": day, "opens": "12:00", "closes": "20:00"} for day in weekdays]},
         format="json",
     )
-    assert response.status_code == 400
-    assert "missing" in response.json()["error"]["fields"]["days"][0]
+    assert response.status_code == status
+    assert response.json()["error"]["fields"]["days"]
     after = list(OpeningHours.objects.filter(venue=venue_a).values_list("weekday", "opens"))
     assert after == before

@@ -93,10 +93,11 @@ class MemberDetailView(PartnerView):
         self, request: SignedInApiRequest, organisation_id: int, membership_id: int
     ) -> Response:
         membership = self._member(organisation_id, membership_id)
-        role = validated(PartnerRoleIn, request)["role"]
-        membership = services.membership_update(
-            actor=request.user, membership=membership, role=role
-        )
+        values = validated(PartnerRoleIn, request)
+        if "role" in values:
+            membership = services.membership_update(
+                actor=request.user, membership=membership, role=values["role"]
+            )
         return Response(PartnerMemberOut(membership).data)
 
     @extend_schema(responses={204: None})

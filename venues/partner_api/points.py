@@ -86,7 +86,7 @@ class VenueLoyaltyView(PartnerView):
     @extend_schema(request=PartnerVenueLoyaltyIO, responses=PartnerVenueLoyaltyOut)
     def patch(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
-        values = validated(PartnerVenueLoyaltyIO, request, partial=True)
+        values = validated(PartnerVenueLoyaltyIO, request)
         venue = services.venue_loyalty_update(actor=request.user, venue=venue, **values)
         return Response(_venue_out(venue, request))
 
@@ -103,9 +103,10 @@ class RoomLoyaltyView(PartnerView):
     def patch(self, request: SignedInApiRequest, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
         values = validated(PartnerRoomLoyaltyIO, request)
-        room = services.room_loyalty_update(
-            actor=request.user, room=room, max_points_percent=values["max_points_percent"]
-        )
+        if "max_points_percent" in values:
+            room = services.room_loyalty_update(
+                actor=request.user, room=room, max_points_percent=values["max_points_percent"]
+            )
         return Response({"id": room.pk, "max_points_percent": room.max_points_percent})
 
 

@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from accounts.http import SignedInApiRequest
-from core.errors import NotFound
+from core.errors import RULE, NotFound
 from venues import selectors, services
 from venues.forms import NUMBER
 from venues.models import EDITORS, EVERYONE, PRICE_POSITIVE_MESSAGE, OpeningHours, Price, Venue
@@ -32,16 +32,18 @@ class PartnerDayHoursIO(serializers.Serializer):
     def validate(self, data):
         if not data.get("closed") and (data.get("opens") is None or data.get("closes") is None):
             message = _("Enter both times, or mark the day closed.")
-            raise serializers.ValidationError({"opens": [message]})
+            raise serializers.ValidationError({"opens": [message]}, code=RULE)
         return data
 
 
 class PartnerHoursIn(serializers.Serializer):
-    days = PartnerDayHoursIO(
-        many=True,
+    days = serializers.ListField(
+        child=PartnerDayHoursIO(),
+        min_length=7,
+        max_length=7,
         help_text=(
             "The whole week: all seven weekdays (0 = Monday … 6 = Sunday), each with `opens` "
-            "and `closes` or with `closed: true`. A week with a day missing is refused (400), "
+            "and `closes` or with `closed: true`. A week with a day missing is refused (422), "
             "so nothing changes by omission."
         ),
     )
@@ -49,13 +51,14 @@ class PartnerHoursIn(serializers.Serializer):
     def validate_days(self, days):
         weekdays = [d["weekday"] for d in days]
         if len(weekdays) != len(set(weekdays)):
-            raise serializers.ValidationError(_("Each weekday may appear once."))
+            raise serializers.ValidationError(_("Each weekday may appear once."), code=RULE)
         missing = sorted(set(range(7)) - set(weekdays))
         if missing:
             names = ", ".join(str(OpeningHours.Weekday(day).label) for day in missing)
             raise serializers.ValidationError(
                 _("Give all seven weekdays (a closed day with closed: true); missing: %(days)s.")
-                % {"days": names}
+                % {"days": names},
+                code=RULE,
             )
         return days
 
@@ -218,7 +221,7 @@ class PriceDetailView(PartnerView):
     @extend_schema(request=PartnerPriceIn, responses=PartnerPriceOut)
     def patch(self, request: SignedInApiRequest, price_id: int) -> Response:
         price = self._price(price_id, roles=EDITORS)
-        values = validated(PartnerPriceIn, request, partial=True)
+        values = validated(PartnerPriceIn, request)
         price = services.price_update(actor=request.user, price=price, **values)
         return Response(PartnerPriceOut(price).data)
 

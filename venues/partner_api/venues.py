@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from accounts.http import SignedInApiRequest
@@ -76,7 +76,7 @@ class PartnerVenueOut(serializers.Serializer):
 
 class PartnerPhotoIn(serializers.Serializer):
     image = serializers.FileField(help_text="JPEG, PNG or WebP up to 5 MB")
-    room = serializers.IntegerField(required=False, allow_null=True)
+    room = serializers.IntegerField(required=False, help_text="Leave out for a venue photo")
 
 
 class PartnerPhotoOut(serializers.Serializer):
@@ -162,7 +162,7 @@ class VenueDetailView(PartnerView):
     def patch(self, request: SignedInApiRequest, venue_id: int) -> Response:
         venue = self.venue(venue_id, roles=EDITORS)
         venue = services.venue_update(
-            actor=request.user, venue=venue, **validated(PartnerVenueIn, request, partial=True)
+            actor=request.user, venue=venue, **validated(PartnerVenueIn, request)
         )
         return Response(PartnerVenueOut(venue).data)
 
@@ -170,7 +170,7 @@ class VenueDetailView(PartnerView):
 class PhotoListView(PartnerView):
     """The venue's photos (GET); upload one, for the venue or one of its rooms (POST)."""
 
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]
 
     @extend_schema(responses=PartnerPhotoOut(many=True))
     def get(self, request: SignedInApiRequest, venue_id: int) -> Response:
@@ -236,6 +236,6 @@ class RoomDetailView(PartnerView):
     @extend_schema(request=PartnerRoomIn, responses=PartnerRoomOut)
     def patch(self, request: SignedInApiRequest, room_id: int) -> Response:
         room = self.room(room_id, roles=EDITORS)
-        values = validated(PartnerRoomIn, request, partial=True)
+        values = validated(PartnerRoomIn, request)
         room = services.room_update(actor=request.user, room=room, **values)
         return Response(PartnerRoomOut(room).data)
