@@ -36,7 +36,7 @@ def test_rotating_x_forwarded_for_does_not_escape_the_token_throttle(api_client,
         _token(api_client, f"guess{n}@example.com", "wrong", f"203.0.113.{n}").status_code
         for n in range(12)
     ]
-    assert codes[:10] == [400] * 10
+    assert codes[:10] == [422] * 10
     assert codes[10:] == [429, 429]
 
 
@@ -45,7 +45,7 @@ def test_rotating_x_forwarded_for_does_not_escape_the_lockout(api_client, client
         _token(api_client, "client@example.com", "wrong", f"198.51.100.{n}").status_code
         for n in range(5)
     ]
-    assert codes == [400, 400, 400, 400, 429]  # the fifth failure locks
+    assert codes == [422, 422, 422, 422, 429]  # the fifth failure locks
     response = _token(api_client, "Client@Example.com ", PASSWORD, "198.51.100.77")
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "locked_out"
@@ -60,7 +60,7 @@ def test_the_login_form_the_token_and_the_admin_share_one_lockout(client, staff_
     for _ in range(2):
         client.post("/admin/login/", {"username": "staff@example.com", "password": "wrong"})
     for _ in range(2):
-        assert _token(api, "staff@example.com", "wrong", remote="127.0.0.1").status_code == 400
+        assert _token(api, "staff@example.com", "wrong", remote="127.0.0.1").status_code == 422
     client.post(login, {"login": "staff@example.com", "password": "wrong"})
     # The fifth failure locked the account for this address, whichever door it came through.
     page = client.post(login, {"login": "staff@example.com", "password": PASSWORD})
@@ -85,7 +85,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(api_client, setting
     # Behind our proxy, every client has its own counter: ten guessers are not one.
     for n in range(12):
         response = _token(api_client, "a@example.com", "wrong", f"203.0.113.{n}", "10.0.0.2")
-        assert response.status_code == 400
+        assert response.status_code == 422
     # The one who guessed five times from one address is locked out there, and only there.
     for _ in range(4):
         _token(api_client, "a@example.com", "wrong", "203.0.113.1", "10.0.0.2")

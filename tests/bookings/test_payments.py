@@ -133,7 +133,7 @@ def test_an_event_without_a_usable_amount_or_currency_is_refused(api_client, hol
             body[name] = value
     raw = json.dumps(body).encode()
     response = _post(api_client, raw, TestProvider().sign(raw))
-    assert response.status_code == 400
+    assert response.status_code == 422
     hold.refresh_from_db()
     assert hold.status == "hold"
     assert hold.payments.get().status == "pending"
