@@ -34,6 +34,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import User
 from bookings.models import Booking, Payment, Review
+from core.models import OutboxMessage
 from core.services import audit_record
 from loyalty.models import ClientTier, ExpiryReminder, HolidayGrant, Tier
 from referrals.models import InviteCode, Referral
@@ -95,6 +96,7 @@ def _fill_what_the_demo_leaves_empty() -> None:
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=5)
     AccessFailureLog.objects.create(**seen, locked_out=True)
     AccessLog.objects.create(**seen)
+    OutboxMessage.objects.create(task="core.email_send", args=[], available_at=now)
 
 
 @pytest.fixture(scope="module")
