@@ -37,16 +37,20 @@ from core.idempotency import HEADER as IDEMPOTENCY_HEADER
 from core.idempotency import is_idempotent
 
 
+def error_body(
+    code: str, message: str | Promise, fields: dict[str, list[str]] | None = None
+) -> dict[str, dict[str, object]]:
+    """The one JSON shape of an API error (also used by middleware that answers before DRF)."""
+    return {"error": {"code": code, "message": str(message), "fields": fields or {}}}
+
+
 def _error(
     code: str,
     message: str | Promise,
     fields: dict[str, list[str]] | None = None,
     http_status: int = 400,
 ) -> Response:
-    return Response(
-        {"error": {"code": code, "message": str(message), "fields": fields or {}}},
-        status=http_status,
-    )
+    return Response(error_body(code, message, fields), status=http_status)
 
 
 def flatten_errors(detail: object, prefix: str = "") -> dict[str, list[str]]:
@@ -104,7 +108,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
     code = getattr(exc, "default_code", "error")
     detail = getattr(exc, "detail", str(exc))
-    response.data = {"error": {"code": code, "message": str(detail), "fields": {}}}
+    response.data = error_body(code, str(detail))
     return response
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core import hygiene
+from core.api import error_body
 from core.errors import ApplicationError
 
 
@@ -33,8 +34,7 @@ def _error_response(request: HttpRequest, status: int, message: str) -> HttpResp
     API paths get the API's error shape."""
     if request.path.startswith("/api/"):
         code = {400: "invalid", 403: "permission_denied", 404: "not_found"}.get(status, "error")
-        body = {"error": {"code": code, "message": message, "fields": {}}}
-        return JsonResponse(body, status=status)
+        return JsonResponse(error_body(code, message), status=status)
     template = "_error.html" if getattr(request, "htmx", False) else "error.html"
     return render(request, template, {"status": status, "message": message}, status=status)
 
