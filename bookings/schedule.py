@@ -79,6 +79,7 @@ class ScheduleData:
         self.exceptions: dict[tuple[int, date], SimpleNamespace] = {}
         self.holidays: set[date] = set()
         self.prices: dict[int, list[SimpleNamespace]] = defaultdict(list)
+        self._prices_by_minute: dict[tuple[int, tuple[int, ...]], dict[int, Decimal | None]] = {}
         sql = f"""
             SELECT 'h', venue_id, weekday, opens, closes, NULL::date, NULL::date,
                    NULL::numeric, NULL::boolean, NULL::text, id
@@ -163,12 +164,17 @@ class ScheduleData:
         last = datetime.combine(close_day, closes, tzinfo=zone).astimezone(UTC)
         step = timedelta(minutes=room.slot_minutes)
         candidates = self.day_prices(room, day)
+        # Days with the same prices in force price a minute of the day alike: a month of
+        # slots looks up each band once, not once per slot.
+        prices = self._prices_by_minute.setdefault((room.pk, tuple(p.pk for p in candidates)), {})
         slots = []
         start = first
         while start + step <= last:
             local = start.astimezone(zone)
             minute = (local.date() - day).days * DAY + local.hour * 60 + local.minute
-            price = self.price_for(room, day, minute, candidates)
+            if minute not in prices:
+                prices[minute] = self.price_for(room, day, minute, candidates)
+            price = prices[minute]
             slots.append(
                 Slot(start, start + step, day, price, FREE if price is not None else CLOSED)
             )

@@ -3,11 +3,19 @@ cancel, move, pay, review)."""
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -30,55 +38,129 @@ from bookings.models import Booking
 from bookings.payments import provider
 from core.idempotency import idempotent
 
+AVAILABLE_SLOT = inline_serializer(
+    "AvailabilitySlot",
+    {
+        "start": serializers.DateTimeField(),
+        "end": serializers.DateTimeField(),
+        "status": serializers.ChoiceField(choices=["free", "busy", "closed"]),
+        "price": serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True),
+    },
+    many=True,
+)
+
 
 class AvailabilityView(APIView):
-    """Slots of a room on a business day (venue time) with status free / busy / closed and price."""
+    """Slots of a room (venue time) with status free / busy / closed and price: of one business
+    day (`?date=`), or of every day from `?from=` to `?to=` (inclusive, at most 31 days) in one
+    request. A `to` past the booking horizon is answered up to the last bookable day (the
+    answer's `to` says which); a `from` past it is refused like a `date` past it."""
 
     permission_classes = [AllowAny]
 
     class AvailabilityOutputSerializer(serializers.Serializer):
         date = serializers.DateField()
         timezone = serializers.CharField()
-        slots = inline_serializer(
-            "AvailabilitySlot",
-            {
-                "start": serializers.DateTimeField(),
-                "end": serializers.DateTimeField(),
-                "status": serializers.ChoiceField(choices=["free", "busy", "closed"]),
-                "price": serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True),
-            },
-            many=True,
-        )
+        slots = AVAILABLE_SLOT
 
     @extend_schema(
-        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, required=True)],
-        responses=AvailabilityOutputSerializer,
+        parameters=[
+            OpenApiParameter("date", OpenApiTypes.DATE, description="One business day."),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="The first day of a range."),
+            OpenApiParameter(
+                "to", OpenApiTypes.DATE, description="The last day of a range (inclusive)."
+            ),
+        ],
+        responses=PolymorphicProxySerializer(
+            "Availability",
+            serializers=[
+                AvailabilityOutputSerializer,
+                inline_serializer(
+                    "AvailabilityRange",
+                    {
+                        "from": serializers.DateField(help_text="The first day answered."),
+                        "to": serializers.DateField(
+                            help_text="The last day answered: `to` as asked, or the last "
+                            "bookable day if that comes sooner."
+                        ),
+                        "timezone": serializers.CharField(),
+                        "days": inline_serializer(
+                            "AvailabilityDay",
+                            {"date": serializers.DateField(), "slots": AVAILABLE_SLOT},
+                            many=True,
+                        ),
+                    },
+                ),
+            ],
+            resource_type_field_name=None,
+        ),
         auth=[],
     )
     def get(self, request: Request, room_id: int) -> Response:
         room = selectors.room_bookable(room_id)
-        try:  # malformed is a 400; out of core.hygiene's range, a rule's 422
-            day = serializers.DateField().run_validation(request.query_params.get("date", ""))
-        except serializers.ValidationError as error:
-            raise serializers.ValidationError({"date": error.detail}) from None
+        params = request.query_params
+        if "from" in params or "to" in params:
+            first, last = _date_range(params)
+            days = selectors.room_availability_between(room, first, last)
+            return Response(
+                {
+                    "from": days["first"].isoformat(),
+                    "to": days["last"].isoformat(),
+                    "timezone": days["timezone"],
+                    "days": [
+                        {"date": day["date"].isoformat(), "slots": _slots_data(day["slots"])}
+                        for day in days["days"]
+                    ],
+                }
+            )
+        day = _query_date(params, "date")
         schedule.check_horizon(room, day, timezone.now())
         data = selectors.room_availability(room, day)
-        zone = ZoneInfo(room.venue.timezone)
         return Response(
             {
                 "date": day.isoformat(),
                 "timezone": data["timezone"],
-                "slots": [
-                    {
-                        "start": iso(s["start"], zone),
-                        "end": iso(s["end"], zone),
-                        "status": s["status"],
-                        "price": f"{s['price']:.2f}" if s["price"] is not None else None,
-                    }
-                    for s in data["slots"]
-                ],
+                "slots": _slots_data(data["slots"]),
             }
         )
+
+
+def _query_date(params: QueryDict, name: str) -> date:
+    try:  # malformed is a 400; out of core.hygiene's range, a rule's 422
+        value: date = serializers.DateField().run_validation(params.get(name, ""))
+    except serializers.ValidationError as error:
+        raise serializers.ValidationError({name: error.detail}) from None
+    return value
+
+
+def _date_range(params: QueryDict) -> tuple[date, date]:
+    """`from` and `to` of the query: both dates, in order, at most a month apart (else 400)."""
+    if "date" in params:
+        message = _("Ask for one date, or for a range from one date to another, not both.")
+        raise serializers.ValidationError({"date": [message]})
+    first, last = _query_date(params, "from"), _query_date(params, "to")
+    if last < first:
+        raise serializers.ValidationError({"to": [_("The last day comes before the first.")]})
+    if (last - first).days >= selectors.MAX_AVAILABILITY_DAYS:
+        message = _("Ask for at most %(days)s days at a time.") % {
+            "days": selectors.MAX_AVAILABILITY_DAYS
+        }
+        raise serializers.ValidationError({"to": [message]})
+    return first, last
+
+
+def _slots_data(slots: list[selectors.AvailableSlot]) -> list[dict[str, object]]:
+    """Slots as the API shows them; plain dicts (a month is ~700 slots: a nested serializer
+    per slot would cost more than computing them)."""
+    return [
+        {
+            "start": s["start"].isoformat(),  # already in the venue's time zone
+            "end": s["end"].isoformat(),
+            "status": s["status"],
+            "price": f"{s['price']:.2f}" if s["price"] is not None else None,
+        }
+        for s in slots
+    ]
 
 
 class QuoteView(APIView):

@@ -22,9 +22,13 @@ from bookings.selectors.actions import (
     paid_online,
 )
 from bookings.selectors.availability import (
+    MAX_AVAILABILITY_DAYS,
     Availability,
+    AvailabilityRange,
+    AvailableDay,
     AvailableSlot,
     room_availability,
+    room_availability_between,
     room_availability_range,
     room_bookable,
     room_day_slots,
@@ -61,8 +65,11 @@ from bookings.selectors.quotes import (
 from bookings.selectors.reviews import ReviewsSummary, reviews_summary
 
 __all__ = [
+    "MAX_AVAILABILITY_DAYS",
     "MAX_BOOKING",
     "Availability",
+    "AvailabilityRange",
+    "AvailableDay",
     "AvailableSlot",
     "BookingActions",
     "CalendarColumn",
@@ -94,6 +101,7 @@ __all__ = [
     "points_kept",
     "reviews_summary",
     "room_availability",
+    "room_availability_between",
     "room_availability_range",
     "room_bookable",
     "room_day_slots",

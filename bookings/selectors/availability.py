@@ -12,7 +12,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.schedule import FREE, ScheduleData, Slot, occupied_intervals, with_status
+from bookings.schedule import (
+    FREE,
+    ScheduleData,
+    Slot,
+    bookable_window,
+    check_horizon,
+    occupied_intervals,
+    with_status,
+)
 from core.errors import NotFound
 from venues.models import Room
 
@@ -69,20 +77,64 @@ class Availability(TypedDict):
     slots: list[AvailableSlot]
 
 
+class AvailableDay(TypedDict):
+    date: date
+    slots: list[AvailableSlot]
+
+
+class AvailabilityRange(TypedDict):
+    first: date
+    last: date  # the last day asked for, or the last bookable one if that comes sooner
+    timezone: str
+    days: list[AvailableDay]
+
+
+# The most business days one availability request may ask for: a month view.
+MAX_AVAILABILITY_DAYS = 31
+
+
+def _available(slots: list[Slot], zone: ZoneInfo) -> list[AvailableSlot]:
+    return [
+        {
+            "start": slot.start.astimezone(zone),
+            "end": slot.end.astimezone(zone),
+            "status": slot.status,
+            "price": slot.price,
+        }
+        for slot in slots
+    ]
+
+
 def room_availability(room: Room, day: date, *, now: datetime | None = None) -> Availability:
     """A room's slots of business `day` in the venue's time zone, for the API."""
-    zone = ZoneInfo(room.venue.timezone)
     return {
         "date": day,
         "timezone": room.venue.timezone,
-        "slots": [
-            {
-                "start": slot.start.astimezone(zone),
-                "end": slot.end.astimezone(zone),
-                "status": slot.status,
-                "price": slot.price,
-            }
-            for slot in room_day_slots(room, day, now=now)
+        "slots": _available(room_day_slots(room, day, now=now), ZoneInfo(room.venue.timezone)),
+    }
+
+
+def room_availability_between(
+    room: Room, first: date, last: date, *, now: datetime | None = None
+) -> AvailabilityRange:
+    """A room's slots of business days `first`..`last` (inclusive, at most
+    MAX_AVAILABILITY_DAYS) in the venue's time zone, in three queries whatever the length.
+
+    `first` past the booking horizon is refused like a single day; `last` past it is brought
+    back to the last bookable day, so "the next month" near the horizon answers the days that
+    can still be booked (the result's `last` says which)."""
+    now = now or timezone.now()
+    assert 0 <= (last - first).days < MAX_AVAILABILITY_DAYS, "the caller checks its input"
+    check_horizon(room, first, now, field="from")
+    last = min(last, bookable_window(room, now)[1])
+    zone = ZoneInfo(room.venue.timezone)
+    return {
+        "first": first,
+        "last": last,
+        "timezone": room.venue.timezone,
+        "days": [
+            {"date": day, "slots": _available(slots, zone)}
+            for day, slots in room_availability_range(room, first, last, now=now).items()
         ],
     }
 
