@@ -36,6 +36,7 @@ from bookings.api.common import (
 )
 from bookings.models import Booking
 from bookings.payments import provider
+from core.errors import RULE
 from core.idempotency import idempotent
 
 AVAILABLE_SLOT = inline_serializer(
@@ -126,26 +127,32 @@ class AvailabilityView(APIView):
 
 
 def _query_date(params: QueryDict, name: str) -> date:
+    if name not in params:  # each is optional in the schema: which ones go together is a rule
+        message = _("Give a date, or the first and the last day of a range.")
+        raise serializers.ValidationError({name: [message]}, code=RULE)
     try:  # malformed is a 400; out of core.hygiene's range, a rule's 422
-        value: date = serializers.DateField().run_validation(params.get(name, ""))
+        value: date = serializers.DateField().run_validation(params[name])
     except serializers.ValidationError as error:
         raise serializers.ValidationError({name: error.detail}) from None
     return value
 
 
 def _date_range(params: QueryDict) -> tuple[date, date]:
-    """`from` and `to` of the query: both dates, in order, at most a month apart (else 400)."""
+    """`from` and `to` of the query. Malformed dates are a 400; a range the rules refuse (a
+    `to` before `from`, more than a month, given with `date`) is a 422: the schema cannot say
+    how the inputs go together, so a schema-valid request is refused as a rule (core.api)."""
     if "date" in params:
         message = _("Ask for one date, or for a range from one date to another, not both.")
-        raise serializers.ValidationError({"date": [message]})
+        raise serializers.ValidationError({"date": [message]}, code=RULE)
     first, last = _query_date(params, "from"), _query_date(params, "to")
     if last < first:
-        raise serializers.ValidationError({"to": [_("The last day comes before the first.")]})
+        message = _("The last day comes before the first.")
+        raise serializers.ValidationError({"to": [message]}, code=RULE)
     if (last - first).days >= selectors.MAX_AVAILABILITY_DAYS:
         message = _("Ask for at most %(days)s days at a time.") % {
             "days": selectors.MAX_AVAILABILITY_DAYS
         }
-        raise serializers.ValidationError({"to": [message]})
+        raise serializers.ValidationError({"to": [message]}, code=RULE)
     return first, last
 
 
