@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
+from django.urls import reverse
+from django.utils.dates import MONTHS_ALT, WEEKDAYS
 from django.utils.translation import gettext as _
 
 from bookings import selectors
@@ -62,4 +64,17 @@ def picker_context(
         "action": action,
         "booking": booking,
         "tzname": room.venue.timezone,
+        **({} if booking else _switcher(room)),
+    }
+
+
+def _switcher(room: Room) -> dict[str, object]:
+    """What static/js/availability.js needs to show other days without asking the server for
+    each: the API's address, the words of the day's heading (as the date filter's "l, j E Y"
+    writes them) and an empty slot of each status to copy."""
+    return {
+        "api_url": reverse("api-room-availability", args=[room.pk]),
+        "weekday_names": [str(WEEKDAYS[i]) for i in range(7)],
+        "month_names": [str(MONTHS_ALT[i]) for i in range(1, 13)],
+        "slot_prototypes": [{"status": status} for status in ("free", "busy", "closed")],
     }
