@@ -20,7 +20,6 @@
     this.months = box.getAttribute("data-months").split("|");
     this.days = {};      /* "YYYY-MM-DD" → its slots, as the API gives them */
     this.loading = null; /* the request under way, if any */
-    this.lastBookable = null;
     var self = this;
     box.querySelectorAll("[data-step]").forEach(function (link) {
       link.addEventListener("click", function (event) {
@@ -47,27 +46,34 @@
       headers: { Accept: "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
-      if (!response.ok) { throw new Error(response.status); }
-      return response.json();
+      return response.json().then(function (body) {
+        /* A refusal (a day past the booking horizon) says why, in the page's language. */
+        if (!response.ok) { throw new Refusal(body.error.message); }
+        return body;
+      });
     }).then(function (body) {
       body.days.forEach(function (day) { self.days[day.date] = day.slots; });
-      if (body.to < addDays(first, MONTH - 1)) { self.lastBookable = body.to; }
     }).finally(function () { self.loading = null; });
     return this.loading;
   };
 
-  /* Show `day`: from what was read, else after reading its month, else by opening `href`. */
+  function Refusal(message) { this.message = message; }
+
+  /* Show `day`: from what was read, else after reading its month; the API's refusal is shown
+     in its place, and if the API cannot be reached `href` (the day's booking page) opens. */
   Switcher.prototype.go = function (day, href, step) {
     var self = this;
     if (this.days[day]) { this.show(day); return; }
-    if (this.lastBookable && day > this.lastBookable) { window.location.assign(href); return; }
     var wait = this.loading || Promise.resolve();
     wait.catch(function () {}).then(function () {
       if (self.days[day]) { return; }
       return self.load(step < 0 ? addDays(day, 1 - MONTH) : day);
     }).then(function () {
       if (self.days[day]) { self.show(day); } else { window.location.assign(href); }
-    }, function () { window.location.assign(href); });
+    }, function (error) {
+      if (error instanceof Refusal) { self.show(day, error.message); }
+      else { window.location.assign(href); }
+    });
   };
 
   Switcher.prototype.heading = function (day) {
@@ -102,9 +108,10 @@
     return item;
   };
 
-  Switcher.prototype.show = function (day) {
+  /* Show the slots of `day`, or instead the `refusal` the API gave for it. */
+  Switcher.prototype.show = function (day, refusal) {
     var box = this.box;
-    var slots = this.days[day];
+    var slots = refusal ? [] : this.days[day];
     var free = slots.some(function (slot) { return slot.status === "free"; });
     box.setAttribute("data-day", day);
     box.querySelector('input[type="date"]').value = day;
@@ -114,7 +121,10 @@
       link.setAttribute("href", href.replace(/date=[^&]*/, "date=" + addDays(day, step)));
     });
     box.querySelector("[data-heading]").textContent = this.heading(day);
-    box.querySelector("[data-when-closed]").hidden = slots.length > 0;
+    var refused = box.querySelector("[data-refusal]");
+    refused.textContent = refusal || "";
+    refused.hidden = !refusal;
+    box.querySelector("[data-when-closed]").hidden = slots.length > 0 || !!refusal;
     box.querySelector(".slot-picker").hidden = slots.length === 0;
     box.querySelector("[data-when-free]").hidden = !free;
     box.querySelector("[data-when-full]").hidden = free;

@@ -4,11 +4,12 @@ the slot chosen on a switched day goes to checkout."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from bookings import services
@@ -70,6 +71,15 @@ def test_switching_days_on_the_room_page_asks_the_server_once_for_the_month(
     )
     assert requests == [], "switching days must not ask the server"
 
+    # Past the booking horizon the API's refusal is shown in place of the slots.
+    beyond = today + timedelta(days=settings.BOOKINGS_HORIZON_DAYS + 1)
+    picker.get_by_label("Дата").fill(beyond.isoformat())
+    picker.get_by_role("alert").get_by_text("не дальше чем на 90 дней").wait_for()
+    assert not picker.locator("li.slot").count()
+    picker.get_by_label("Дата").fill((later - timedelta(days=1)).isoformat())
+    picker.get_by_label("20:00–21:00 · 900 ₽").wait_for()
+    assert not picker.get_by_role("alert").is_visible()
+
     chosen = at(later - timedelta(days=1), "20:00")
     picker.get_by_label("20:00–21:00 · 900\u00a0₽").check()
     picker.get_by_label("Длительность").select_option(label="2 ч")
@@ -77,4 +87,3 @@ def test_switching_days_on_the_room_page_asks_the_server_once_for_the_month(
     page.get_by_text("Итого").wait_for()
     query = parse_qs(urlsplit(page.url).query)
     assert query["start"] == [chosen.isoformat()] and query["minutes"] == ["120"]
-    assert chosen.time() == time(20)
