@@ -211,19 +211,30 @@ def occupied_intervals(
 
     With `now`, a hold whose payment time is over counts as free even before the expiry job
     has run (booking it expires the stale hold first)."""
-    rows = Booking.objects.filter(
-        room_id__in=list(room_ids),
-        status__in=Booking.ACTIVE,
-        start__lt=end,
-        occupied_until__gt=start,
-    )
+    conditions, params = [], []
     if now is not None:
-        rows = rows.exclude(status=Booking.Status.HOLD, hold_expires_at__lte=now)
+        conditions.append(
+            "NOT (status = %s AND hold_expires_at IS NOT NULL AND hold_expires_at <= %s)"
+        )
+        params += [Booking.Status.HOLD, now]
     if exclude is not None:
-        rows = rows.exclude(pk=exclude)
+        conditions.append("id <> %s")
+        params.append(exclude)
+    # The times are read as UTC wall clock (`timestamp`) and given their zone here: Django's
+    # loader of `timestamptz` values is pure Python, ~8 µs a value, which was most of a busy
+    # month's availability (two values a booking); a `timestamp` is loaded in C.
+    sql = f"""
+        SELECT room_id, start AT TIME ZONE 'UTC', occupied_until AT TIME ZONE 'UTC'
+          FROM {Booking._meta.db_table}
+         WHERE room_id = ANY(%s) AND status = ANY(%s) AND start < %s AND occupied_until > %s
+               {"".join(" AND " + condition for condition in conditions)}
+    """  # noqa: S608 - the table name comes from our model, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(room_ids), list(Booking.ACTIVE), end, start, *params])
+        rows = cursor.fetchall()
     result: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    for room_id, b_start, b_until in rows.values_list("room_id", "start", "occupied_until"):
-        result[room_id].append((b_start, b_until))
+    for room_id, b_start, b_until in rows:
+        result[room_id].append((b_start.replace(tzinfo=UTC), b_until.replace(tzinfo=UTC)))
     return result
 
 
