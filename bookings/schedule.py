@@ -211,7 +211,8 @@ def occupied_intervals(
 
     With `now`, a hold whose payment time is over counts as free even before the expiry job
     has run (booking it expires the stale hold first)."""
-    conditions, params = [], []
+    conditions: list[str] = []
+    params: list[datetime | int | str] = []
     if now is not None:
         conditions.append(
             "NOT (status = %s AND hold_expires_at IS NOT NULL AND hold_expires_at <= %s)"
@@ -230,7 +231,7 @@ def occupied_intervals(
                {"".join(" AND " + condition for condition in conditions)}
     """  # noqa: S608 - the table name comes from our model, values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [list(room_ids), list(Booking.ACTIVE), end, start, *params])
+        cursor.execute(sql, [list(room_ids), [*Booking.ACTIVE], end, start, *params])
         rows = cursor.fetchall()
     result: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     for room_id, b_start, b_until in rows:
