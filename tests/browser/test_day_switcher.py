@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from bookings import services
 from tests.bookings.conftest import at
@@ -47,6 +48,8 @@ def test_switching_days_on_the_room_page_asks_the_server_once_for_the_month(
 
     picker.get_by_role("link", name="Следующий день →").click()
     heading.get_by_text(f"{tomorrow.day} ").wait_for()
+    with translation.override("ru"):  # as the server writes it for a day it renders
+        assert heading.inner_text() == date_format(tomorrow, "l, j E Y")
     assert picker.locator("li.slot-busy").all_inner_texts() == [
         "19:00–20:00 занято",
         "20:00–21:00 занято",
@@ -62,6 +65,8 @@ def test_switching_days_on_the_room_page_asks_the_server_once_for_the_month(
     later = today + timedelta(days=20)
     picker.get_by_label("Дата").fill(later.isoformat())
     heading.get_by_text(f"{later.day} ").wait_for()
+    with translation.override("ru"):
+        assert heading.inner_text() == date_format(later, "l, j E Y")
     assert picker.locator("li.slot-free").count() == 16
     picker.get_by_role("link", name="← Предыдущий день").click()
     heading.get_by_text(f"{(later - timedelta(days=1)).day} ").wait_for()
