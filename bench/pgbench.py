@@ -3,14 +3,13 @@ of `pgbench_booking.sql` on tables of its own in the bench's scratch database.""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-
-from psycopg.conninfo import conninfo_to_dict
 
 SCRIPT = Path(__file__).with_name("pgbench_booking.sql")
 
@@ -62,12 +61,10 @@ class Result:
 
 def binary() -> str:
     """The pgbench of the embedded PostgreSQL (pgserver), else the one on PATH."""
-    try:
-        import pgserver  # an optional install, as in config.embedded
-    except ImportError:
-        pass
-    else:
-        shipped = Path(pgserver.__file__).parent / "pginstall" / "bin" / "pgbench"
+    # Found, not imported: importing pgserver only to find a file would set up its runtime dir.
+    spec = importlib.util.find_spec("pgserver")
+    if spec is not None and spec.submodule_search_locations:
+        shipped = Path(spec.submodule_search_locations[0]) / "pginstall" / "bin" / "pgbench"
         if shipped.exists():
             return str(shipped)
     found = shutil.which("pgbench")
@@ -85,10 +82,11 @@ def prepare(clients: int) -> None:
 
 
 def _environment() -> dict[str, str]:
-    """libpq's variables for the bench's database (DATABASE_URL), so pgbench books there."""
-    parameters = conninfo_to_dict(
-        os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
-    )
+    """libpq's variables for Django's database, so pgbench books where the bench (or a test)
+    does: the parameters Django connects with, the embedded server's socket directory included."""
+    from django.db import connection
+
+    parameters = connection.get_connection_params()
     env = dict(os.environ)
     for variable, key in (
         ("PGHOST", "host"),
