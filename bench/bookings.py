@@ -5,8 +5,8 @@ transaction, in interleaved rounds; the SQL statements of one booking request.
 
 Gunicorn serves the production settings (DEBUG off, persistent connections) with
 `config/gunicorn.py` (2 workers × 16 threads) on 127.0.0.1:PORT, on the scratch database
-`<db>_bench_bookings` and a Redis server of its own (under .data/, flushed at the start), so
-no development worker ever sees the bench's tasks. Each run makes its own rooms and clients (a
+`<db>_bench_bookings` and a Redis server of its own (`scratch.redis_server`), so no
+development worker ever sees the bench's tasks. Each run makes its own rooms and clients (a
 run id), so it can run twice in a row: the venue accepts points (schedule confirmed today, up to
 10 % of the price); each client has a room of its own and 1,000,000 points credited through the
 ledger, and books the next free hour of its room with POINTS points.
@@ -21,11 +21,13 @@ exactly POINTS × the bookings made.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import io
 import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -34,14 +36,10 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from bench import harness, pgbench, scratch
+from bench import harness, pgbench, points_venue, scratch
 
 ROOT = Path(__file__).resolve().parents[1]
-OPENS = 10  # the venue is open 10:00–02:00 (Moscow): 16 one-hour slots a day
-SLOTS_A_DAY = 16
-MOSCOW = ZoneInfo("Europe/Moscow")
 BALANCE = 1_000_000  # points credited to each client of a run
 IN_PROCESS = 12  # bookings made through the test client before the HTTP rounds
 
@@ -70,19 +68,16 @@ class Seat:
     user_id: int
     token: str
     room_id: int
+    first: datetime  # the run's first hour
 
     def booking(self, n: int, points: int) -> str:
-        """The JSON body of this client's n-th booking: the n-th free hour from tomorrow."""
-        tomorrow = datetime.now(MOSCOW).date() + timedelta(days=1)
-        day, hour = divmod(n, SLOTS_A_DAY)
-        start = datetime(
-            tomorrow.year, tomorrow.month, tomorrow.day, OPENS, tzinfo=MOSCOW
-        ) + timedelta(days=day, hours=hour)
+        """The JSON body of this client's n-th booking: the n-th hour of its room."""
+        start, end = points_venue.hour(self.first, n)
         return json.dumps(
             {
                 "room": self.room_id,
                 "start": start.isoformat(),
-                "end": (start + timedelta(hours=1)).isoformat(),
+                "end": end.isoformat(),
                 "payment": "venue",
                 "points": points,
             }
@@ -90,44 +85,32 @@ class Seat:
 
 
 def _prepare(run: str, seats: int, balance: int) -> list[Seat]:
-    """A venue that accepts points (kept between runs), and this run's rooms and clients."""
+    """This run's rooms and clients, each client with `balance` points."""
     from django.db import transaction
     from django.utils import timezone
     from rest_framework.authtoken.models import Token
 
     from accounts.models import User
     from loyalty import services
-    from tests.factories import OpeningHoursFactory, RoomFactory, VenueFactory, price_every_day
-    from venues.models import Venue
 
-    now = timezone.now()
-    with transaction.atomic():
-        venue = Venue.objects.filter(name="Bench points venue").first()
-        if venue is None:
-            venue = VenueFactory(name="Bench points venue", accepts_points=True)
-            for weekday in range(7):
-                OpeningHoursFactory(venue=venue, weekday=weekday)
-        # Points are accepted only while the schedule is fresh (confirmed within 30 days).
-        Venue.objects.filter(pk=venue.pk).update(schedule_confirmed_at=now)
-        result = []
-        for i in range(seats):
-            room = RoomFactory(venue=venue, name=f"Run {run} room {i}")
-            price_every_day(room)
+    first = points_venue.first_hour()
+    result = []
+    for i, room in enumerate(points_venue.rooms(run, seats)):
+        with transaction.atomic():
             user = User.objects.create_user(f"bench-{run}-{i}@bench.example")
             token = Token.objects.create(user=user).key
-            result.append(Seat(user.email, user.pk, token, room.pk))
-    for seat in result:
         services.points_credit(
             services.Movement(
-                user=User.objects.get(pk=seat.user_id),
+                user=user,
                 amount=balance,
                 lifetime=timedelta(days=365),
                 kind="bonus",
                 reason="Bench",
-                idempotency_key=f"bench:bookings:{run}:{seat.user_id}",
-                now=now,
+                idempotency_key=f"bench:bookings:{run}:{user.pk}",
+                now=timezone.now(),
             )
         )
+        result.append(Seat(user.email, user.pk, token, room.pk, first))
     return result
 
 
@@ -149,7 +132,8 @@ def _in_process(seat: Seat, points: int, requests: int) -> tuple[int, float, flo
             HTTP_IDEMPOTENCY_KEY=f"in-process-{n}",
         )
         if response.status_code != 201:
-            raise SystemExit(f"in-process booking: {response.status_code} {response.content!r}")
+            answer = response.content.decode(errors="replace")
+            raise SystemExit(f"in-process booking: {response.status_code} {answer}")
 
     book(0)  # warm-up: connection, caches
     wall, cpu = time.perf_counter(), time.process_time()
@@ -186,9 +170,12 @@ class Pool:
         ] = {}  # bookings asked for, per client: the next takes the next hour
         self.booked: dict[str, int] = {}  # bookings answered 201, per client, over all rounds
         self.samples: list[str] = []  # the first unexpected answers, to show
-        self.start = threading.Barrier(len(seats) + 1)
-        self.end = threading.Barrier(len(seats) + 1)
-        self.threads = [threading.Thread(target=self._client, args=(s,)) for s in seats]
+        # A client that died breaks the barriers (an error) instead of hanging the bench.
+        self.start = threading.Barrier(len(seats) + 1, timeout=600)
+        self.end = threading.Barrier(len(seats) + 1, timeout=600)
+        self.threads = [
+            threading.Thread(target=self._client, args=(s,), daemon=True) for s in seats
+        ]
         for thread in self.threads:
             thread.start()
 
@@ -214,9 +201,10 @@ class Pool:
 
     def stop(self) -> None:
         self.kind = ""
-        self.start.wait()
+        with contextlib.suppress(threading.BrokenBarrierError):  # the error is on its way up
+            self.start.wait()
         for thread in self.threads:
-            thread.join()
+            thread.join(timeout=60)
 
     def _request(self, seat: Seat) -> tuple[str, str, str | None, dict[str, str], int]:
         """The next request of `seat` in this round, and the status it must get."""
@@ -257,7 +245,9 @@ class Pool:
                 result.unexpected[status] = result.unexpected.get(status, 0) + 1
                 with self.lock:
                     if len(self.samples) < 5:
-                        self.samples.append(f"{self.kind} → {status}: {answer[:300]!r}")
+                        self.samples.append(
+                            f"{self.kind} → {status}: {answer[:300].decode(errors='replace')}"
+                        )
             connection.close()
             with self.lock:
                 self.results.append(result)
@@ -280,6 +270,9 @@ def _gunicorn(port: int) -> subprocess.Popen[bytes]:
         "--log-level",
         "warning",
     ]
+    with socket.socket() as probe:  # the rounds must not go to another server on the port
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is taken: stop what runs there or pass --port")
     server = subprocess.Popen(  # noqa: S603 - our own command line
         command, cwd=ROOT, env=os.environ, start_new_session=True
     )

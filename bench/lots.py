@@ -17,35 +17,35 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from bench import harness, scratch
+from bench import harness, points_venue, scratch
+
+if TYPE_CHECKING:  # Django's models load only once the bench has set Django up
+    from accounts.models import User
+    from venues.models import Room
 
 LOT = 500  # points in each of the many lots; a booking takes one lot, now and then two
-MOSCOW = ZoneInfo("Europe/Moscow")
-OPENS, SLOTS_A_DAY = 10, 16  # the venue is open 10:00–02:00: 16 one-hour slots a day
 
 
 class Client:
     """A client of the bench: its user, its own room and the next hour it books there."""
 
-    def __init__(self, name: str, user, room) -> None:  # a User and a Room (Django's models)
+    def __init__(self, name: str, user: User, room: Room) -> None:
         self.name, self.user, self.room = name, user, room
         self.booked = 0
-        tomorrow = datetime.now(MOSCOW).date() + timedelta(days=1)
-        self.first = datetime(tomorrow.year, tomorrow.month, tomorrow.day, OPENS, tzinfo=MOSCOW)
+        self.first = points_venue.first_hour()
 
     def book(self, points: int) -> None:
         from bookings import services
 
-        day, hour = divmod(self.booked, SLOTS_A_DAY)
-        start = self.first + timedelta(days=day, hours=hour)
+        start, end = points_venue.hour(self.first, self.booked)
         booking = services.booking_create(
             user=self.user,
             room=self.room,
             start=start,
-            end=start + timedelta(hours=1),
+            end=end,
             payment="venue",
             points=points,
         )
@@ -55,29 +55,15 @@ class Client:
 
 
 def _prepare(run: str, lots: int) -> tuple[Client, Client]:
-    """A venue that accepts points (kept between runs); this run's rooms and two clients with
-    the same balance: one lot, and `lots` lots."""
-    from django.db import transaction
+    """This run's two clients with the same balance, one lot and `lots` lots, and their rooms."""
     from django.utils import timezone
 
     from accounts.models import User
     from loyalty import services
-    from tests.factories import OpeningHoursFactory, RoomFactory, VenueFactory, price_every_day
-    from venues.models import Room, Venue
 
     now = timezone.now()
-    with transaction.atomic():
-        venue = Venue.objects.filter(name="Bench points venue").first()
-        if venue is None:
-            venue = VenueFactory(name="Bench points venue", accepts_points=True)
-            for weekday in range(7):
-                OpeningHoursFactory(venue=venue, weekday=weekday)
-        # Points are accepted only while the schedule is fresh (confirmed within 30 days).
-        Venue.objects.filter(pk=venue.pk).update(schedule_confirmed_at=now)
-        rooms = [RoomFactory(venue=venue, name=f"Run {run} room {i}") for i in range(2)]
-        for room in rooms:
-            price_every_day(room)
-        users = [User.objects.create_user(f"lots-{run}-{n}@bench.example") for n in (1, lots)]
+    rooms = points_venue.rooms(run, 2)
+    users = [User.objects.create_user(f"lots-{run}-{n}@bench.example") for n in (1, lots)]
 
     def credit(user: User, amount: int, days: float, key: str) -> None:
         services.points_credit(
@@ -95,11 +81,7 @@ def _prepare(run: str, lots: int) -> tuple[Client, Client]:
     credit(users[0], LOT * lots, 365, "one")
     for i in range(lots):  # soonest first: the spending takes these one after the other
         credit(users[1], LOT, 30 + 335 * i / lots, str(i))
-    loaded = Room.objects.select_related("venue").in_bulk([room.pk for room in rooms])
-    return (
-        Client("1 lot", users[0], loaded[rooms[0].pk]),
-        Client(f"{lots} lots", users[1], loaded[rooms[1].pk]),
-    )
+    return Client("1 lot", users[0], rooms[0]), Client(f"{lots} lots", users[1], rooms[1])
 
 
 def _statements(client: Client, points: int) -> int:
