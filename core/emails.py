@@ -11,14 +11,18 @@ SMTP hiccup never stops the others. Subjects and text parts are plain text, neve
 
 from __future__ import annotations
 
+import copy
 import logging
 import smtplib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import make_msgid
 
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.message import SafeMIMEMultipart
+from django.core.mail.utils import DNS_NAME
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -101,8 +105,50 @@ def render(template: str, context: Mapping[str, object], zone: str = "") -> tupl
     return " ".join(hygiene.CONTROL.sub(" ", subject).split()), text, html
 
 
-def _message(email: Email, rendered: tuple[str, str, str]) -> EmailMessage:
-    subject, text, html = rendered
+class _Content:
+    """What the e-mails of one shared context say, rendered once; their MIME built once too.
+
+    Building a MIME message (headers encoded, parts assembled) costs far more than rendering
+    it again for each of 20,000 clients of a holiday gift: a copy of the first one, with its
+    own recipients and Message-ID, is the same message.
+    """
+
+    def __init__(self, rendered: tuple[str, str, str]) -> None:
+        self.rendered = rendered
+        self._mime: SafeMIMEMultipart | None = None
+
+    def __deepcopy__(self, memo: dict[int, object]) -> _Content:
+        return self  # shared and never changed (the test backend deep-copies each message)
+
+    def mime(self, message: _SharedMessage) -> SafeMIMEMultipart:
+        if self._mime is None:
+            self._mime = EmailMultiAlternatives.message(message)
+        mime = copy.copy(self._mime)
+        # Deleting a header gives the copy its own list of headers: the shared one is untouched.
+        for header in ("To", "Message-ID"):
+            del mime[header]
+        mime["To"] = ", ".join(message.to)
+        mime["Message-ID"] = make_msgid(domain=DNS_NAME)
+        return mime
+
+
+class _SharedMessage(EmailMultiAlternatives):
+    """A message whose content it shares with the other messages of its batch."""
+
+    def __init__(self, content: _Content, to: list[str]) -> None:
+        subject, text, html = content.rendered
+        super().__init__(subject=subject, body=text, to=to)
+        self.attach_alternative(html, "text/html")
+        self.content = content
+
+    def message(self) -> SafeMIMEMultipart:  # type: ignore[override]  # the same MIME class
+        return self.content.mime(self)
+
+
+def _message(email: Email, content: _Content) -> EmailMessage:
+    if not email.attachments:
+        return _SharedMessage(content, list(email.to))
+    subject, text, html = content.rendered
     message = EmailMultiAlternatives(subject=subject, body=text, to=list(email.to))
     message.attach_alternative(html, "text/html")
     for attachment in email.attachments:
@@ -111,14 +157,14 @@ def _message(email: Email, rendered: tuple[str, str, str]) -> EmailMessage:
 
 
 def messages(kind: EmailKind, items: list[Item]) -> list[tuple[Item, EmailMessage]]:
-    """The messages of a batch, each rendered once per shared context."""
-    rendered: dict[tuple[int, str], tuple[str, str, str]] = {}
+    """The messages of a batch, each rendered (and built as MIME) once per shared context."""
+    contents: dict[tuple[int, str], _Content] = {}
     built = []
     for email in kind.build(items):
         key = (id(email.context), email.zone)
-        if key not in rendered:
-            rendered[key] = render(kind.template, email.context, email.zone)
-        built.append((email.item, _message(email, rendered[key])))
+        if key not in contents:
+            contents[key] = _Content(render(kind.template, email.context, email.zone))
+        built.append((email.item, _message(email, contents[key])))
     return built
 
 
