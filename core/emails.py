@@ -11,11 +11,11 @@ SMTP hiccup never stops the others. Subjects and text parts are plain text, neve
 
 from __future__ import annotations
 
-import copy
 import logging
 import smtplib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.policy import Policy
 from email.utils import make_msgid
 
 from celery import Task, shared_task
@@ -105,31 +105,78 @@ def render(template: str, context: Mapping[str, object], zone: str = "") -> tupl
     return " ".join(hygiene.CONTROL.sub(" ", subject).split()), text, html
 
 
-class _Content:
-    """What the e-mails of one shared context say, rendered once; their MIME built once too.
+# Each message's own headers; every other byte of the messages of one content is the same.
+_OWN_HEADERS = ("To", "Message-ID")
 
-    Building a MIME message (headers encoded, parts assembled) costs far more than rendering
-    it again for each of 20,000 clients of a holiday gift: a copy of the first one, with its
-    own recipients and Message-ID, is the same message.
+
+class _Content:
+    """What the e-mails of one shared context say: rendered once, built as MIME once and
+    serialised once.
+
+    Building and serialising a MIME message (headers encoded and folded, parts assembled, a
+    boundary found) costs far more than rendering it: for the 20,000 clients of a batch of
+    holiday gifts each message is the shared bytes behind its own To and Message-ID.
     """
 
     def __init__(self, rendered: tuple[str, str, str]) -> None:
         self.rendered = rendered
         self._mime: SafeMIMEMultipart | None = None
+        self._bytes: dict[str, bytes] = {}  # by line separator
 
     def __deepcopy__(self, memo: dict[int, object]) -> _Content:
         return self  # shared and never changed (the test backend deep-copies each message)
 
-    def mime(self, message: _SharedMessage) -> SafeMIMEMultipart:
+    def mime(self, message: _SharedMessage) -> _SharedMime:
         if self._mime is None:
             self._mime = EmailMultiAlternatives.message(message)
-        mime = copy.copy(self._mime)
-        # Deleting a header gives the copy its own list of headers: the shared one is untouched.
-        for header in ("To", "Message-ID"):
-            del mime[header]
+            for header in _OWN_HEADERS:
+                del self._mime[header]
+        mime = _SharedMime(self._mime, self)
         mime["To"] = ", ".join(message.to)
         mime["Message-ID"] = make_msgid(domain=DNS_NAME)
         return mime
+
+    def serialised(self, linesep: str) -> bytes:
+        if linesep not in self._bytes:
+            assert self._mime is not None
+            self._bytes[linesep] = self._mime.as_bytes(linesep=linesep)
+        return self._bytes[linesep]
+
+
+class _SharedMime(SafeMIMEMultipart):
+    """The shared MIME message of a content with this message's own headers added."""
+
+    def __init__(self, shared: SafeMIMEMultipart, content: _Content) -> None:
+        self.__dict__.update(shared.__dict__)  # the same parts, not built again
+        # Deleting a header builds a new list of headers: the shared one stays as it is.
+        for header in _OWN_HEADERS:
+            del self[header]
+        self.content = content
+
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:
+        """What the SMTP backend sends: this message's headers, folded as the generator folds
+        them, then the shared bytes."""
+        if unixfrom:  # the envelope line comes before every header
+            return super().as_bytes(unixfrom=unixfrom, linesep=linesep)
+        own = b"".join(
+            _header(name, str(self[name]), self.policy, linesep) for name in _OWN_HEADERS
+        )
+        return own + self.content.serialised(linesep)
+
+
+def _header(name: str, value: str, policy: Policy, linesep: str) -> bytes:
+    """A header line as the generator writes it. A short ASCII value without spaces (an address,
+    a Message-ID) is never folded nor encoded: it is written as it is, without the cost of the
+    folding machinery."""
+    line = f"{name}: {value}"
+    if (
+        len(line) <= (policy.max_line_length or 0)
+        and line.isascii()
+        and line.isprintable()
+        and " " not in value
+    ):
+        return (line + linesep).encode("ascii")
+    return policy.clone(linesep=linesep).fold_binary(name, value)
 
 
 class _SharedMessage(EmailMultiAlternatives):
@@ -141,7 +188,7 @@ class _SharedMessage(EmailMultiAlternatives):
         self.attach_alternative(html, "text/html")
         self.content = content
 
-    def message(self) -> SafeMIMEMultipart:  # type: ignore[override]  # the same MIME class
+    def message(self) -> SafeMIMEMultipart:  # type: ignore[override]  # a subclass of it
         return self.content.mime(self)
 
 

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import smtplib
+from email.policy import compat32
 
 import pytest
 from celery.exceptions import MaxRetriesExceededError
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.locmem import EmailBackend
 
 from accounts.models import User
-from core.emails import EMAILS, email_send, email_send_on_commit, messages
+from core.emails import (
+    EMAILS,
+    _Content,
+    _header,
+    _SharedMessage,
+    email_send,
+    email_send_on_commit,
+    messages,
+)
 from tests.factories import BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +152,45 @@ def test_subjects_and_text_are_plain_text_and_html_is_escaped(room_a, owner_a, s
     assert 'Студия "Звук & Свет"' in reminder.subject
     assert 'Студия "Звук & Свет"' in reminder.body
     assert "Студия &quot;Звук &amp; Свет&quot;" in reminder.alternatives[0][0]
+
+
+def _parsed(message) -> email.message.EmailMessage:
+    raw = message.message().as_bytes(linesep="\r\n")  # what the SMTP backend sends
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def _read(parsed: email.message.EmailMessage) -> dict[str, object]:
+    return {
+        "to": str(parsed["To"]),
+        "subject": str(parsed["Subject"]),
+        "from": str(parsed["From"]),
+        "text": parsed.get_body(("plain",)).get_content(),
+        "html": parsed.get_body(("html",)).get_content(),
+    }
+
+
+def test_messages_sharing_a_content_read_exactly_as_messages_built_one_by_one():
+    """The MIME of a shared content is built once; each copy still says what a message built
+    on its own says, to its own recipient, with its own Message-ID."""
+    content = _Content(("Праздничный подарок: 200 баллов", "Текст & «кавычки»", "<p>HTML</p>"))
+    recipients = ["anna@example.com", "Борис <boris@example.com>", "vera@пример.рф"]
+    shared = [_SharedMessage(content, [to]) for to in recipients]
+    for message, to in zip(shared, recipients, strict=True):
+        alone = EmailMultiAlternatives(
+            subject=content.rendered[0], body=content.rendered[1], to=[to]
+        )
+        alone.attach_alternative(content.rendered[2], "text/html")
+        assert _read(_parsed(message)) == _read(_parsed(alone))
+        parsed = _parsed(message)
+        assert len(parsed.get_all("To")) == len(parsed.get_all("Message-ID")) == 1
+    ids = {str(_parsed(message)["Message-ID"]) for message in shared}
+    assert len(ids) == len(shared)
+
+
+@pytest.mark.parametrize(
+    "value", ["anna@example.com", "<1796.25031.1240@localhost>", "a@" + "b" * 80 + ".ru"]
+)
+def test_a_recipient_header_is_written_as_the_generator_folds_it(value):
+    assert _header("To", value, compat32, "\r\n") == compat32.clone(linesep="\r\n").fold_binary(
+        "To", value
+    )

@@ -78,9 +78,10 @@ SELECT COALESCE(array_agg(id ORDER BY id), '{{}}') FROM batch
 # skips what the first one posted.
 _CREDIT = """
 WITH wallets AS (
-    SELECT a.id, a.user_id FROM loyalty_account a
-    WHERE a.user_id = ANY(%(users)s) AND a.kind = 'wallet'
-      AND NOT EXISTS (
+    SELECT a.id, a.user_id
+    FROM unnest(%(users)s::bigint[]) AS batch (id)
+    JOIN loyalty_account a ON a.user_id = batch.id AND a.kind = 'wallet'
+    WHERE NOT EXISTS (
           SELECT 1 FROM loyalty_transaction t
           WHERE t.idempotency_key = %(key)s || a.user_id
       )
