@@ -15,12 +15,14 @@ import logging
 import smtplib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from email.policy import Policy
 from email.utils import make_msgid
 
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.message import SafeMIMEMultipart
 from django.core.mail.utils import DNS_NAME
 from django.template import Context, Engine
@@ -29,9 +31,15 @@ from django.utils import timezone, translation
 
 from core import hygiene
 from core.after_commit import enqueue
+from core.models import EmailBatch
 from core.registry import Registry
 
 logger = logging.getLogger(__name__)
+
+# Items sent between two records of a keyed batch's progress: at most this many go twice when
+# a worker dies half way through a batch.
+PROGRESS_EVERY = 500
+KEEP_BATCHES = timedelta(days=7)  # a batch delivered again later than this is sent again
 
 Item = Mapping[str, int | str]  # what one e-mail is about, as JSON: {"booking_id": 7}
 
@@ -82,11 +90,16 @@ def email_kind(name: str, *, template: str) -> Callable[[Build], Build]:
     return decorator
 
 
-def email_send_on_commit(kind: str, items: Sequence[Item]) -> None:
-    """Queue the e-mails of `kind` about `items` once the current transaction commits."""
+def email_send_on_commit(kind: str, items: Sequence[Item], *, key: str = "") -> None:
+    """Queue the e-mails of `kind` about `items` once the current transaction commits.
+
+    A `key` (unique to this batch: a big one, such as a holiday grant's) makes the batch
+    resumable: delivered again, its task sends only what it had not sent yet."""
     EMAILS.get(kind)  # a misspelt kind fails here, in the caller, not later in a worker
     if items:
-        enqueue(email_send, kind, [dict(item) for item in items])
+        batch = [dict(item) for item in items]
+        args = (kind, batch, key) if key else (kind, batch)
+        enqueue(email_send, *args)
 
 
 def _text(name: str, context: Mapping[str, object]) -> str:
@@ -234,30 +247,52 @@ def transient(error: Exception) -> bool:
     retry_backoff=True,
     max_retries=6,
 )
-def email_send(self: Task, kind: str, items: list[Item]) -> int:
+def email_send(self: Task, kind: str, items: list[Item], key: str = "") -> int:
     """Send the e-mails of `kind` about `items`, each on its own; returns how many went out.
 
     One that fails for a while is retried later with the others that did; one that can never
     go out (a refused address, a header a name broke) is logged and dropped. Neither stops the
-    rest of the batch.
+    rest of the batch. A batch with a `key` records how far it got every `PROGRESS_EVERY`
+    items: delivered again, it sends only the rest.
     """
-    built = messages(EMAILS.get(kind), items)
+    step = PROGRESS_EVERY if key else max(len(items), 1)
+    start = EmailBatch.objects.get_or_create(key=key)[0].done if key else 0
     sent = 0
     failed: list[Item] = []
     with get_connection() as connection:
-        for item, message in built:
-            message.connection = connection
-            try:
-                message.send()
-            except Exception as error:
-                if not transient(error):
-                    logger.exception("e-mail dropped", extra={"kind": kind, "item": item})
-                    continue
-                logger.warning("e-mail not sent, will retry", extra={"kind": kind, "item": item})
-                failed.append(item)
-            else:
-                sent += 1
+        for first in range(start, len(items), step):
+            chunk = items[first : first + step]
+            sent += _send(kind, messages(EMAILS.get(kind), chunk), connection, failed)
+            if key:
+                EmailBatch.objects.filter(key=key, done__lt=first + len(chunk)).update(
+                    done=first + len(chunk)
+                )
     logger.info("e-mails sent", extra={"kind": kind, "count": sent})
+    if key:
+        EmailBatch.objects.filter(created_at__lt=timezone.now() - KEEP_BATCHES).delete()
     if failed:
         raise self.retry(args=(kind, failed), countdown=2**self.request.retries * 30)
+    return sent
+
+
+def _send(
+    kind: str,
+    built: list[tuple[Item, EmailMessage]],
+    connection: BaseEmailBackend,
+    failed: list[Item],
+) -> int:
+    """Send `built` over `connection`; what failed for a while is added to `failed`."""
+    sent = 0
+    for item, message in built:
+        message.connection = connection
+        try:
+            message.send()
+        except Exception as error:
+            if not transient(error):
+                logger.exception("e-mail dropped", extra={"kind": kind, "item": item})
+                continue
+            logger.warning("e-mail not sent, will retry", extra={"kind": kind, "item": item})
+            failed.append(item)
+        else:
+            sent += 1
     return sent

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import smtplib
+from datetime import date
 from email.policy import compat32
 
 import pytest
@@ -23,6 +24,7 @@ from core.emails import (
     email_send_on_commit,
     messages,
 )
+from loyalty.models import HolidayGrant
 from tests.factories import BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +196,39 @@ def test_a_recipient_header_is_written_as_the_generator_folds_it(value):
     assert _header("To", value, compat32, "\r\n") == compat32.clone(linesep="\r\n").fold_binary(
         "To", value
     )
+
+
+class DyingBackend(EmailBackend):
+    """The test mailbox of a worker that dies (not an SMTP error) before its n-th message."""
+
+    dies_before: int | None = None
+
+    def send_messages(self, messages):
+        if DyingBackend.dies_before is not None and len(mail.outbox) + 1 == self.dies_before:
+            DyingBackend.dies_before = None
+            raise SystemExit("worker killed")
+        return super().send_messages(messages)
+
+
+def test_a_keyed_batch_delivered_again_after_a_crash_sends_only_what_was_left(
+    settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = "tests.core.test_emails.DyingBackend"
+    monkeypatch.setattr("core.emails.PROGRESS_EVERY", 2)
+    users = [UserFactory() for _ in range(7)]
+    grant = HolidayGrant.objects.create(
+        name="8 Марта", holiday_date=date(2030, 3, 8), grant_date=date(2030, 3, 5), amount=200
+    )
+    items = [{"grant_id": grant.pk, "user_id": user.pk} for user in users]
+    DyingBackend.dies_before = 6  # the worker dies sending the 6th (in the third pair)
+    with pytest.raises(SystemExit):
+        email_send.run("loyalty.holiday_gift", items, "holiday:batch:1")
+    assert len(mail.outbox) == 5
+    # Delivered again (acks_late): the two pairs recorded are skipped, the third pair is sent
+    # again from its start, and the rest follows.
+    assert email_send.run("loyalty.holiday_gift", items, "holiday:batch:1") == 3
+    recipients = [message.to[0] for message in mail.outbox]
+    assert recipients == [u.email for u in users[:5]] + [u.email for u in users[4:]]
+    # Delivered a third time (the outbox published it twice): nothing is left to send.
+    assert email_send.run("loyalty.holiday_gift", items, "holiday:batch:1") == 0
+    assert len(mail.outbox) == 8
