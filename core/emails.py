@@ -166,7 +166,9 @@ class _SharedMime(SafeMIMEMultipart):
             del self[header]
         self.content = content
 
-    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:
+    # Django's SafeMIME classes take `linesep` (the SMTP backend passes "\r\n"), the stubs
+    # know only email.message.Message's `policy`.
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:  # type: ignore[override]
         """What the SMTP backend sends: this message's headers, folded as the generator folds
         them, then the shared bytes."""
         if unixfrom:  # the envelope line comes before every header
@@ -201,7 +203,7 @@ class _SharedMessage(EmailMultiAlternatives):
         self.attach_alternative(html, "text/html")
         self.content = content
 
-    def message(self) -> SafeMIMEMultipart:  # type: ignore[override]  # a subclass of it
+    def message(self) -> SafeMIMEMultipart:
         return self.content.mime(self)
 
 

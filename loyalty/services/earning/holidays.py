@@ -134,7 +134,10 @@ SELECT COALESCE(array_agg(user_id ORDER BY user_id), '{}') FROM credited
 _USER = "\x00user\x00"  # stands for each client's id in the fingerprint's text
 
 
-def _credit_params(grant: HolidayGrant, *, now: datetime) -> dict[str, object]:
+Params = dict[str, str | int | datetime | list[int]]
+
+
+def _credit_params(grant: HolidayGrant, *, now: datetime) -> Params:
     """The parameters of `_CREDIT` for `grant`: everything but the clients is the same."""
     lifetime = timedelta(days=grant.lifetime_days)
     key = f"holiday:{grant.pk}:user:"
