@@ -86,3 +86,19 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task}{tuple(self.args)}"
+
+
+class EmailBatch(models.Model):
+    """How far a keyed batch of e-mails got: when its task is delivered again (a worker died
+    half way, the outbox published it twice) only what is left is sent."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    done = models.PositiveIntegerField(_("items handled"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("e-mail batch")
+        verbose_name_plural = _("e-mail batches")
+
+    def __str__(self) -> str:
+        return self.key

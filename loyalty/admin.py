@@ -427,4 +427,4 @@ class HolidayGrantAdmin(ServiceModelAdmin):
     writes = Writes[HolidayGrant](create=_grant_create, update=_grant_update)
     list_display = ("name", "holiday_date", "grant_date", "amount", "audience", "granted_count")
     list_filter = ("audience", "is_active")
-    readonly_fields = ("granted_at", "granted_count")
+    readonly_fields = ("granted_at", "granted_count", "completed_on")

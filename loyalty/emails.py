@@ -35,15 +35,20 @@ def holiday_gift(items: list[Item]) -> list[Email]:
     """Items `{"grant_id", "user_id"}`: the client received the grant's points. The text is the
     same for every client of a grant, so it is rendered once."""
     grants = HolidayGrant.objects.in_bulk([int(item["grant_id"]) for item in items])
-    users = User.objects.only("email").in_bulk([int(item["user_id"]) for item in items])
+    # Addresses only: a batch is thousands of clients, model instances would cost more.
+    addresses = dict(
+        User.objects.filter(pk__in=[int(item["user_id"]) for item in items]).values_list(
+            "pk", "email"
+        )
+    )
     contexts = {
         grant.pk: {"grant": grant, "points_url": f"{settings.SITE_URL}/me/points/"}
         for grant in grants.values()
     }
     emails = []
     for item in items:
-        user = users.get(int(item["user_id"]))
+        address = addresses.get(int(item["user_id"]))
         context = contexts.get(int(item["grant_id"]))
-        if user is not None and context is not None:
-            emails.append(Email(item=item, to=[user.email], context=context))
+        if address and context is not None:
+            emails.append(Email(item=item, to=[address], context=context))
     return emails

@@ -549,6 +549,9 @@ class HolidayGrant(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     granted_at = models.DateTimeField(_("granted at"), null=True, blank=True)
     granted_count = models.PositiveIntegerField(_("clients granted"), default=0)
+    # The done-marker: the day whose pass over the audience finished. A second run that day
+    # does nothing at once; the next day of the window looks again for clients who joined.
+    completed_on = models.DateField(_("audience done on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("holiday grant")

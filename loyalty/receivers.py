@@ -44,8 +44,12 @@ def on_points_expiring(sender: type, reminders: list[Item], **kwargs: object) ->
 def on_holiday_gifts_granted(
     sender: type, grant_id: int, user_ids: list[int], **kwargs: object
 ) -> None:
+    # One batch of one grant's pass: its clients were credited together, so this key names it.
+    key = f"holiday:{grant_id}:{user_ids[0]}-{user_ids[-1]}:{len(user_ids)}"
     email_send_on_commit(
-        "loyalty.holiday_gift", [{"grant_id": grant_id, "user_id": uid} for uid in user_ids]
+        "loyalty.holiday_gift",
+        [{"grant_id": grant_id, "user_id": uid} for uid in user_ids],
+        key=key,
     )
 
 

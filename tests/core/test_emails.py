@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import smtplib
+from datetime import date
+from email.policy import compat32
 
 import pytest
 from celery.exceptions import MaxRetriesExceededError
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.locmem import EmailBackend
 
 from accounts.models import User
-from core.emails import EMAILS, email_send, email_send_on_commit, messages
+from core.emails import (
+    EMAILS,
+    _Content,
+    _header,
+    _SharedMessage,
+    email_send,
+    email_send_on_commit,
+    messages,
+)
+from loyalty.models import HolidayGrant
 from tests.factories import BookingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +154,81 @@ def test_subjects_and_text_are_plain_text_and_html_is_escaped(room_a, owner_a, s
     assert 'Студия "Звук & Свет"' in reminder.subject
     assert 'Студия "Звук & Свет"' in reminder.body
     assert "Студия &quot;Звук &amp; Свет&quot;" in reminder.alternatives[0][0]
+
+
+def _parsed(message) -> email.message.EmailMessage:
+    raw = message.message().as_bytes(linesep="\r\n")  # what the SMTP backend sends
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
+def _read(parsed: email.message.EmailMessage) -> dict[str, object]:
+    return {
+        "to": str(parsed["To"]),
+        "subject": str(parsed["Subject"]),
+        "from": str(parsed["From"]),
+        "text": parsed.get_body(("plain",)).get_content(),
+        "html": parsed.get_body(("html",)).get_content(),
+    }
+
+
+def test_messages_sharing_a_content_read_exactly_as_messages_built_one_by_one():
+    """The MIME of a shared content is built once; each copy still says what a message built
+    on its own says, to its own recipient, with its own Message-ID."""
+    content = _Content(("Праздничный подарок: 200 баллов", "Текст & «кавычки»", "<p>HTML</p>"))
+    recipients = ["anna@example.com", "Борис <boris@example.com>", "vera@пример.рф"]
+    shared = [_SharedMessage(content, [to]) for to in recipients]
+    for message, to in zip(shared, recipients, strict=True):
+        alone = EmailMultiAlternatives(
+            subject=content.rendered[0], body=content.rendered[1], to=[to]
+        )
+        alone.attach_alternative(content.rendered[2], "text/html")
+        assert _read(_parsed(message)) == _read(_parsed(alone))
+        parsed = _parsed(message)
+        assert len(parsed.get_all("To")) == len(parsed.get_all("Message-ID")) == 1
+    ids = {str(_parsed(message)["Message-ID"]) for message in shared}
+    assert len(ids) == len(shared)
+
+
+@pytest.mark.parametrize(
+    "value", ["anna@example.com", "<1796.25031.1240@localhost>", "a@" + "b" * 80 + ".ru"]
+)
+def test_a_recipient_header_is_written_as_the_generator_folds_it(value):
+    assert _header("To", value, compat32, "\r\n") == compat32.clone(linesep="\r\n").fold_binary(
+        "To", value
+    )
+
+
+class DyingBackend(EmailBackend):
+    """The test mailbox of a worker that dies (not an SMTP error) before its n-th message."""
+
+    dies_before: int | None = None
+
+    def send_messages(self, messages):
+        if DyingBackend.dies_before is not None and len(mail.outbox) + 1 == self.dies_before:
+            DyingBackend.dies_before = None
+            raise SystemExit("worker killed")
+        return super().send_messages(messages)
+
+
+def test_a_keyed_batch_delivered_again_after_a_crash_sends_only_what_was_left(
+    settings, monkeypatch
+):
+    settings.EMAIL_BACKEND = "tests.core.test_emails.DyingBackend"
+    monkeypatch.setattr("core.emails.PROGRESS_EVERY", 2)
+    users = [UserFactory() for _ in range(7)]
+    grant = HolidayGrant.objects.create(
+        name="8 Марта", holiday_date=date(2030, 3, 8), grant_date=date(2030, 3, 5), amount=200
+    )
+    items = [{"grant_id": grant.pk, "user_id": user.pk} for user in users]
+    DyingBackend.dies_before = 6  # the worker dies sending the 6th (in the third pair)
+    with pytest.raises(SystemExit):
+        email_send.run("loyalty.holiday_gift", items, "holiday:batch:1")
+    assert len(mail.outbox) == 5
+    # Delivered again (acks_late): the two pairs recorded are skipped, the third pair is sent
+    # again from its start, and the rest follows.
+    assert email_send.run("loyalty.holiday_gift", items, "holiday:batch:1") == 3
+    recipients = [message.to[0] for message in mail.outbox]
+    assert recipients == [u.email for u in users[:5]] + [u.email for u in users[4:]]
+    # Delivered a third time (the outbox published it twice): nothing is left to send.
+    assert email_send.run("loyalty.holiday_gift", items, "holiday:batch:1") == 0
+    assert len(mail.outbox) == 8

@@ -38,18 +38,24 @@ CREDIT_KINDS = (
 )
 
 
-def credit_fingerprint(movement: Movement, *, pending: bool) -> str:
-    """What a credit asked for (the bulk holiday grant computes the same for its credits)."""
+def credit_content(movement: Movement, *, pending: bool) -> dict[str, object]:
+    """What a credit asks for: the content of its fingerprint (the bulk holiday grant builds
+    the same fingerprint in SQL from it)."""
     lifetime = movement.lifetime.total_seconds() if movement.lifetime else None
-    return fingerprint(
-        op="pending" if pending else "credit",
-        user=movement.user_id,
-        amount=movement.amount,
-        lifetime=lifetime,
-        kind=movement.kind,
-        venue=movement.venue_id,
-        booking=movement.booking_id,
-    )
+    return {
+        "op": "pending" if pending else "credit",
+        "user": movement.user_id,
+        "amount": movement.amount,
+        "lifetime": lifetime,
+        "kind": movement.kind,
+        "venue": movement.venue_id,
+        "booking": movement.booking_id,
+    }
+
+
+def credit_fingerprint(movement: Movement, *, pending: bool) -> str:
+    """The fingerprint of a credit: a replay under its key must ask for the same."""
+    return fingerprint(**credit_content(movement, pending=pending))
 
 
 def _credit_entry(movement: Movement, *, pending: bool) -> Entry:
