@@ -93,9 +93,6 @@ def idempotent(
                 400, "invalid", _("The Idempotency-Key header is longer than 255 characters.")
             )
         fingerprint = _fingerprint(request)
-        stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
-        if stored is not None:
-            return _replay(stored, fingerprint)
         lock = _lock_id(request.user.pk, key)
         with connection.cursor() as cursor:
             # Session-level lock: a concurrent duplicate waits here until the first one has

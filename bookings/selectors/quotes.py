@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from bookings.points import LotUse
+from bookings.points import LotUse, PointsQuote
 from bookings.points import programme as points_programme
 from bookings.schedule import CLOSED, ScheduleData, Slot, bookable_window, occupied_intervals
 from core.errors import ApplicationError, Conflict
@@ -192,10 +192,15 @@ def booking_quote(
     check_busy: bool = True,
     user: User | None = None,
     points: int = 0,
+    preview: bool = True,
 ) -> Quote:
     """Price per slot, total, the points cap and what is usable, money due, the cashback to
     earn and the cancellation policy that would apply, paying `points` (whole points, parsed by
-    the caller's form or serializer; this checks them against the cap, balance and venue)."""
+    the caller's form or serializer; this checks them against the cap, balance and venue).
+
+    `preview=False` is the quote a booking is made from: it leaves out what only the client
+    looks at (balance, cashback, which lots) and checks `points` against the cap alone; the
+    balance is checked once, under the wallet's lock, when the points are taken."""
     now = now or timezone.now()
     slots = interval_slots(
         room, start, end, now=now, exclude_booking=exclude_booking, check_busy=check_busy
@@ -204,16 +209,19 @@ def booking_quote(
     price = money(sum((s.price for s in slots if s.price is not None), Decimal(0)))
     venue = room.venue
     cap = points_cap(room, slots, now=now)
-    points_quote = points_programme().quote(
-        user=user,
-        room=room,
-        start=start,
-        end=end,
-        price=price,
-        cap=cap,
-        points=points,
-        now=now,
-    )
+    if preview:
+        points_quote = points_programme().quote(
+            user=user,
+            room=room,
+            start=start,
+            end=end,
+            price=price,
+            cap=cap,
+            points=points,
+            now=now,
+        )
+    else:
+        points_quote = PointsQuote(usable=min(cap, int(price)))
     chosen = points_check(points, cap=cap, usable=points_quote.usable, venue=venue, now=now)
     return Quote(
         room=room,

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,8 +25,10 @@ from bookings.services.state import (
     status_change,
     taken_conflict,
 )
+from core.after_commit import batched
 from core.errors import ApplicationError
 from core.services import audit_record
+from core.sql import insert_sql, saved
 from venues.models import Room, Venue
 
 
@@ -56,7 +59,14 @@ def booking_create(
     # The busy check is left to the exclusion constraint: one query less on the hot path, and
     # the same message either way.
     quote = selectors.booking_quote(
-        room=room, start=start, end=end, now=now, check_busy=False, user=user, points=points
+        room=room,
+        start=start,
+        end=end,
+        now=now,
+        check_busy=False,
+        user=user,
+        points=points,
+        preview=False,
     )
     if venue.booking_mode == Venue.BookingMode.REQUEST:
         status = Status.REQUESTED
@@ -94,23 +104,37 @@ def booking_create(
     def write() -> None:
         with transaction.atomic(durable=True):
             lock_room_time(room.pk)
-            booking.save()
-            BookingEvent.objects.create(
-                booking=booking, to_status=status, action="create", actor=user
-            )
+            _insert_with_event(booking, BookingEvent(to_status=status, action="create", actor=user))
             if booking.points:
                 points_programme().take(booking, now)
             if status == Status.HOLD:
                 Payment.objects.create(
                     booking=booking, provider=provider().name, amount=booking.money_due
                 )
-            if status == Status.CONFIRMED:
-                announce_booking(signals.booking_confirmed, booking)
-            elif status == Status.REQUESTED:
-                announce_booking(signals.booking_requested, booking)
+            with batched():  # the tasks the receivers owe: one outbox INSERT
+                if status == Status.CONFIRMED:
+                    announce_booking(signals.booking_confirmed, booking)
+                elif status == Status.REQUESTED:
+                    announce_booking(signals.booking_requested, booking)
 
     _insert(booking, write, now=now)
     return booking
+
+
+def _insert_with_event(booking: Booking, event: BookingEvent) -> None:
+    """Insert `booking` and its first `event` in one statement (the event takes the new id)."""
+    booking_sql, booking_params = insert_sql(booking)
+    event.booking_id = RawSQL("(SELECT id FROM new_booking)", ())
+    event_sql, event_params = insert_sql(event, returning=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH new_booking AS ({booking_sql}), event AS ({event_sql})"  # noqa: S608 - Django's own INSERTs
+            " SELECT id FROM new_booking",
+            [*booking_params, *event_params],
+        )
+        (pk,) = cursor.fetchone()
+    saved(booking, pk)
+    event.booking_id = pk
 
 
 def _insert(booking: Booking, write: Callable[[], None], *, now: datetime) -> None:
