@@ -10,21 +10,25 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Model
+from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 
 # What a field puts into a query (the types cursor.execute is typed to take).
 Param = int | float | Decimal | str | bytes | date | UUID | tuple[object, ...] | list[object] | None
 
 
-def insert_sql(obj: Model, *, returning: bool = True) -> tuple[str, tuple[Param, ...]]:
+def insert_sql(
+    obj: Model, *, returning: bool = True, ignore_conflicts: bool = False
+) -> tuple[str, tuple[Param, ...]]:
     """The INSERT of the unsaved `obj` (RETURNING its id when `returning`) and its parameters.
 
     A field may hold an expression without column references, e.g.
     `RawSQL("(SELECT id FROM new_booking)", ())` to take the id an earlier CTE returned.
+    `ignore_conflicts`: ON CONFLICT DO NOTHING (then no row comes back when the row exists).
     """
     meta = obj._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
-    query = InsertQuery(type(obj))
+    query = InsertQuery(type(obj), on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
     query.insert_values(fields, [obj])
     compiler = query.get_compiler(using=DEFAULT_DB_ALIAS)
     if returning:

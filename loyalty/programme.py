@@ -67,20 +67,20 @@ class LedgerProgramme:
         points: int,
         now: datetime,
     ) -> PointsQuote:
-        balance = selectors.points_spendable(user=user, now=now) if user else 0
-        usable = max(0, min(cap, balance, int(price)))
-        used = min(max(points, 0), usable)
+        preview = (
+            selectors.spending_preview(user=user, points=points, cap=cap, price=int(price), now=now)
+            if user
+            else selectors.SpendingPreview(balance=0, usable=0, used=0, points_from=[])
+        )
         plan = selectors.cashback_plan(
-            user=user, room=room, start=start, end=end, money=price - used, now=now
+            user=user, room=room, start=start, end=end, money=price - preview.used, now=now
         )
         return PointsQuote(
-            balance=balance,
-            usable=usable,
+            balance=preview.balance,
+            usable=preview.usable,
             cashback=plan.points,
             cashback_available_at=plan.available_at,
-            points_from=tuple(selectors.lots_to_use(user=user, points=used, now=now))
-            if user and used
-            else (),
+            points_from=tuple(preview.points_from),
         )
 
     def _take(

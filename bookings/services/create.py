@@ -22,6 +22,7 @@ from bookings.services.state import (
     announce_booking,
     is_overlap,
     lock_room_time,
+    room_time_locked,
     status_change,
     taken_conflict,
 )
@@ -41,10 +42,13 @@ def booking_create(
     payment: str,
     now: datetime | None = None,
     points: int = 0,
+    within: Callable[[Booking], None] | None = None,
 ) -> Booking:
     """Book `room` for [start, end) for `user`; instant venues confirm (or hold for online
     payment), request-to-book venues record a request the venue has to answer. `points` pay
     part of the price (checked against the cap and the balance; taken in the same transaction).
+    `within(booking)` runs last inside the transaction (the API stores its Idempotency-Key
+    there, so that the key and the booking commit together).
     """
     now = now or timezone.now()
     venue: Venue = room.venue
@@ -103,7 +107,6 @@ def booking_create(
 
     def write() -> None:
         with transaction.atomic(durable=True):
-            lock_room_time(room.pk)
             _insert_with_event(booking, BookingEvent(to_status=status, action="create", actor=user))
             if booking.points:
                 points_programme().take(booking, now)
@@ -116,14 +119,20 @@ def booking_create(
                     announce_booking(signals.booking_confirmed, booking)
                 elif status == Status.REQUESTED:
                     announce_booking(signals.booking_requested, booking)
+            if within is not None:
+                within(booking)
 
     _insert(booking, write, now=now)
     return booking
 
 
 def _insert_with_event(booking: Booking, event: BookingEvent) -> None:
-    """Insert `booking` and its first `event` in one statement (the event takes the new id)."""
+    """Insert `booking` and its first `event` in one statement (the event takes the new id),
+    which first takes the room's lock (`room_time_locked`, see `lock_room_time`)."""
+    room = booking.room
+    booking.room_id = room_time_locked(room.pk)
     booking_sql, booking_params = insert_sql(booking)
+    booking.room = room
     event.booking_id = RawSQL("(SELECT id FROM new_booking)", ())
     event_sql, event_params = insert_sql(event, returning=False)
     with connection.cursor() as cursor:

@@ -32,13 +32,13 @@ DAY = "2026-12-02"  # Wednesday
 # + its event; wallet debit (the lock); the lots needed, locked; the ledger write; the outbox;
 # COMMIT; the outbox marked sent; the stored answer; idempotency unlock. (Issue 13 aims at 12:
 # the idempotency answer inside the booking's transaction would take 3 off.)
-BOOKING_WITH_POINTS = 17
+BOOKING_WITH_POINTS = 13
 # Online: a hold owes no task (no outbox, no outbox marked) but writes its payment, and the view
 # reads it back for the payment URL.
-BOOKING_WITH_POINTS_ONLINE = 17
+BOOKING_WITH_POINTS_ONLINE = 14
 # A signed-in client's quote with points: auth, room, schedule, points rules, busy check,
 # balance, tier, lowest tier, campaigns, lots to use.
-QUOTE_WITH_POINTS = 10
+QUOTE_WITH_POINTS = 8
 
 
 @pytest.fixture
