@@ -127,3 +127,20 @@ def test_a_wallet_of_many_lots_costs_what_one_lot_costs_and_only_the_lots_needed
     )
     assert Lot.objects.filter(amount=10, remaining=10).count() == 185
     assert ledger_audit().ok
+
+
+def test_a_hold_retried_with_its_key_replays_the_answer_written_after_commit(
+    broker, token_api, client_user, online
+):
+    # The hold's key is stored PENDING with the booking; its answer (with the payment URL the
+    # provider gives after commit) follows, and a retry replays exactly that.
+    give_points(client_user, 1000)
+    first, _statements = _book(token_api, online, 19, points=100, payment="online", key="h-1")
+    payload = {
+        **book_payload(online, at(DAY, "19:00"), at(DAY, "20:00"), "online"),
+        "points": 100,
+    }
+    again = token_api.post("/api/v1/bookings/", payload, format="json", HTTP_IDEMPOTENCY_KEY="h-1")
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first and first["payment_url"]
+    assert ledger_audit().ok
