@@ -39,6 +39,7 @@ BOOKING_WITH_POINTS_ONLINE = 14
 # A signed-in client's quote with points: auth, room, schedule, points rules, busy check,
 # balance, tier, lowest tier, campaigns, lots to use.
 QUOTE_WITH_POINTS = 8
+CHECKOUT_RE_QUOTE = 8
 
 
 @pytest.fixture
@@ -144,3 +145,17 @@ def test_a_hold_retried_with_its_key_replays_the_answer_written_after_commit(
     assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
     assert again.json() == first and first["payment_url"]
     assert ledger_audit().ok
+
+
+def test_the_checkout_re_quote_keeps_its_statement_budget(client, client_user, points_room):
+    # The htmx re-quote as the client types: the user (the session is in the cache), room,
+    # schedule, busy check, points rules, balance and lots, tier, campaigns.
+    give_points(client_user, 1000)
+    client.force_login(client_user)
+    params = {"room": points_room.pk, "start": at(DAY, "19:00").isoformat(), "minutes": 120}
+    with CaptureQueriesContext(connection) as statements:
+        response = client.get(
+            "/bookings/checkout/", {**params, "points": 300}, HTTP_HX_REQUEST="true"
+        )
+    assert response.status_code == 200
+    assert len(statements) <= CHECKOUT_RE_QUOTE, "\n".join(q["sql"] for q in statements)
