@@ -27,19 +27,18 @@ from tests.spending.conftest import give_points
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("frozen")]
 
 DAY = "2026-12-02"  # Wednesday
-# A booking with points paid at the venue, BEGIN and COMMIT included: token auth; idempotency
-# lock, look-up; room and venue; schedule and prices; points rules; BEGIN; room lock; booking
-# + its event; wallet debit (the lock); the lots needed, locked; the ledger write; the outbox;
-# COMMIT; the outbox marked sent; the stored answer; idempotency unlock. (Issue 13 aims at 12:
-# the idempotency answer inside the booking's transaction would take 3 off.)
-BOOKING_WITH_POINTS = 13
-# Online: a hold owes no task (no outbox, no outbox marked) but writes its payment, and the view
-# reads it back for the payment URL.
-BOOKING_WITH_POINTS_ONLINE = 14
-# A signed-in client's quote with points: auth, room, schedule, points rules, busy check,
-# balance, tier, lowest tier, campaigns, lots to use.
-QUOTE_WITH_POINTS = 8
-CHECKOUT_RE_QUOTE = 8
+# A booking with points paid at the venue, BEGIN and COMMIT included: token auth; room and
+# venue; schedule, prices and points rules (one query); BEGIN; the room lock with the booking and
+# its event; the wallet debit (its lock); the lots needed, locked; the ledger write; the outbox;
+# the Idempotency-Key with its answer; COMMIT; the outbox marked sent.
+BOOKING_WITH_POINTS = 12
+# Online: a hold owes no task (no outbox, nothing marked sent) but writes its payment, reads it
+# back for the payment URL and writes its answer after commit.
+BOOKING_WITH_POINTS_ONLINE = 13
+# A signed-in client's quote with points: auth, room, schedule (with the points rules), busy
+# check, balance and the lots it would use, tier, campaigns.
+QUOTE_WITH_POINTS = 7
+CHECKOUT_RE_QUOTE = 7
 
 
 @pytest.fixture
@@ -148,8 +147,8 @@ def test_a_hold_retried_with_its_key_replays_the_answer_written_after_commit(
 
 
 def test_the_checkout_re_quote_keeps_its_statement_budget(client, client_user, points_room):
-    # The htmx re-quote as the client types: the user (the session is in the cache), room,
-    # schedule, busy check, points rules, balance and lots, tier, campaigns.
+    # The htmx re-quote as the client types: the user (the session is in the cache), then what
+    # the API's quote reads after its auth.
     give_points(client_user, 1000)
     client.force_login(client_user)
     params = {"room": points_room.pk, "start": at(DAY, "19:00").isoformat(), "minutes": 120}
