@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from bookings.models import Booking
 from core.errors import ApplicationError
 from core.money import money
-from venues.models import Holiday, OpeningHours, Price, Room, ScheduleException
+from venues.models import Holiday, OpeningHours, PointsRule, Price, Room, ScheduleException
 
 FREE, BUSY, CLOSED = "free", "busy", "closed"
 DAY = 24 * 60
@@ -67,8 +67,9 @@ def _band_matches(price: SimpleNamespace, minute: int) -> bool:
 class ScheduleData:
     """Everything the engine needs for some rooms over some dates, loaded in one query.
 
-    This runs on every availability page and every booking, so the four small tables are read
-    in a single round trip (UNION ALL of typed columns) instead of four ORM queries.
+    This runs on every availability page and every booking, so the five small tables (hours,
+    exceptions, holidays, prices, and the points rules a quote's cap needs) are read in a single
+    round trip (UNION ALL of typed columns) instead of five ORM queries.
     """
 
     def __init__(self, rooms: Iterable[Room], first: date, last: date) -> None:
@@ -80,28 +81,52 @@ class ScheduleData:
         self.holidays: set[date] = set()
         self.prices: dict[int, list[SimpleNamespace]] = defaultdict(list)
         self._prices_by_minute: dict[tuple[int, tuple[int, ...]], dict[int, Decimal | None]] = {}
+        self.points_rules: dict[int, list[PointsRule]] = defaultdict(list)
         sql = f"""
             SELECT 'h', venue_id, weekday, opens, closes, NULL::date, NULL::date,
-                   NULL::numeric, NULL::boolean, NULL::text, id
+                   NULL::numeric, NULL::boolean, NULL::text, id, NULL::timestamptz
               FROM {OpeningHours._meta.db_table} WHERE venue_id = ANY(%s)
             UNION ALL
-            SELECT 'x', venue_id, NULL, opens, closes, date, NULL, NULL, is_closed, NULL, id
+            SELECT 'x', venue_id, NULL, opens, closes, date, NULL, NULL, is_closed, NULL, id, NULL
               FROM {ScheduleException._meta.db_table}
              WHERE venue_id = ANY(%s) AND date BETWEEN %s AND %s
             UNION ALL
-            SELECT 'd', NULL, NULL, NULL, NULL, date, NULL, NULL, NULL, NULL, id
+            SELECT 'd', NULL, NULL, NULL, NULL, date, NULL, NULL, NULL, NULL, id, NULL
               FROM {Holiday._meta.db_table} WHERE date BETWEEN %s AND %s
             UNION ALL
             SELECT 'p', room_id, NULL, starts, ends, valid_from, valid_until, price_per_hour,
-                   NULL, day_type, id
+                   NULL, day_type, id, NULL
               FROM {Price._meta.db_table} WHERE room_id = ANY(%s)
+            UNION ALL
+            SELECT 'r', venue_id, room_id, time_from, time_to, date_from, date_to, percent,
+                   NULL, array_to_string(weekdays, ','), id, created_at
+              FROM {PointsRule._meta.db_table}
+             WHERE venue_id = ANY(%s) AND (room_id IS NULL OR room_id = ANY(%s))
             ORDER BY 11
         """  # noqa: S608 - table names come from our models, values are parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [venue_ids, venue_ids, first, last, first, last, room_ids])
+            cursor.execute(
+                sql, [venue_ids, venue_ids, first, last, first, last, room_ids, venue_ids, room_ids]
+            )
             rows = cursor.fetchall()
-        for kind, owner, weekday, opens, closes, day, until, amount, closed, day_kind, pk in rows:
-            if kind == "h":
+        for row in rows:
+            kind, owner, weekday, opens, closes, day, until, amount, closed, day_kind, pk, at = row
+            if kind == "r":  # a points rule: weekday holds its room (None: the whole venue)
+                self.points_rules[owner].append(
+                    PointsRule(
+                        pk=pk,
+                        venue_id=owner,
+                        room_id=weekday,
+                        date_from=day,
+                        date_to=until,
+                        weekdays=[int(d) for d in day_kind.split(",") if d],
+                        time_from=opens,
+                        time_to=closes,
+                        percent=int(amount),
+                        created_at=at,
+                    )
+                )
+            elif kind == "h":
                 self.hours[owner][weekday] = SimpleNamespace(opens=opens, closes=closes)
             elif kind == "x":
                 self.exceptions[(owner, day)] = SimpleNamespace(
@@ -121,6 +146,11 @@ class ScheduleData:
                         price_per_hour=amount,
                     )
                 )
+
+    def room_points_rules(self, room: Room) -> list[PointsRule]:
+        """The points rules of the room and of its venue, newest first (for the points cap)."""
+        rules = [r for r in self.points_rules[room.venue_id] if r.room_id in (None, room.pk)]
+        return sorted(rules, key=lambda r: (r.created_at, r.pk), reverse=True)
 
     def opening(self, room: Room, day: date) -> tuple[time, time] | None:
         exception = self.exceptions.get((room.venue_id, day))

@@ -402,6 +402,10 @@ SPECTACULAR_SETTINGS = {
 # --- Security (production defaults; development and tests run on plain http) ---------------
 _HTTPS_ONLY = not (DEBUG or TESTING)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sessions read from the cache, written through to the database: a signed-in page does not
+# spend a query on its session (the checkout re-quote's budget, tests/spending/
+# test_query_budget.py); with Redis down the cache misses and the database answers.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = _HTTPS_ONLY
 CSRF_COOKIE_SECURE = _HTTPS_ONLY
 SECURE_SSL_REDIRECT = _setting("bool", "DJANGO_SECURE_SSL_REDIRECT", default=_HTTPS_ONLY)

@@ -41,14 +41,25 @@ BROKER_ERRORS = (OperationalError, RedisError, OSError)
 _broker_down_until = 0.0  # time.monotonic() before which requests do not try the broker
 
 
+def message_new(task_name: str, args: list[object]) -> OutboxMessage:
+    """The (unsaved) message owing the task `task_name(*args)`."""
+    return OutboxMessage(task=task_name, args=args, available_at=timezone.now() + GRACE)
+
+
 def message_write(task_name: str, args: list[object]) -> OutboxMessage:
     """Owe the task `task_name(*args)`: a row in the current transaction (if any)."""
-    return OutboxMessage.objects.create(
-        task=task_name, args=args, available_at=timezone.now() + GRACE
-    )
+    message = message_new(task_name, args)
+    message.save()
+    return message
 
 
-def _publish_one(message: OutboxMessage) -> bool:
+def messages_write(messages: list[OutboxMessage]) -> None:
+    """Owe several tasks: one INSERT in the current transaction."""
+    OutboxMessage.objects.bulk_create(messages)
+
+
+def _publish(message: OutboxMessage) -> bool:
+    """Hand `message` to the broker; on failure note why on the row (the drain job retries)."""
     try:
         # No retries here: the outbox is the retry, and the caller must not wait for it.
         current_app.tasks[message.task].apply_async(message.args, retry=False)
@@ -59,17 +70,27 @@ def _publish_one(message: OutboxMessage) -> bool:
         )
         OutboxMessage.objects.filter(pk=message.pk).update(last_error=str(error)[:1000])
         return False
-    OutboxMessage.objects.filter(pk=message.pk).update(sent_at=timezone.now())
     return True
 
 
-def publish_after_commit(message: OutboxMessage) -> None:
-    """Try to publish `message` now (it is committed); on failure the drain job takes it."""
+def _mark_sent(messages: list[OutboxMessage]) -> None:
+    if messages:
+        OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(sent_at=timezone.now())
+
+
+def publish_after_commit(messages: list[OutboxMessage]) -> None:
+    """Try to publish `messages` now (they are committed) and mark the ones published in one
+    UPDATE; after a failure the rest wait for the drain job."""
     global _broker_down_until
-    if time.monotonic() < _broker_down_until:
-        return
-    if not _publish_one(message):
-        _broker_down_until = time.monotonic() + PAUSE_AFTER_FAILURE
+    sent: list[OutboxMessage] = []
+    for message in messages:
+        if time.monotonic() < _broker_down_until:
+            break
+        if not _publish(message):
+            _broker_down_until = time.monotonic() + PAUSE_AFTER_FAILURE
+            break
+        sent.append(message)
+    _mark_sent(sent)
 
 
 def outbox_drain(*, now: datetime, batch: int = BATCH) -> tuple[int, int]:
@@ -89,8 +110,9 @@ def outbox_drain(*, now: datetime, batch: int = BATCH) -> tuple[int, int]:
         )
     published = 0
     for message in _in_order(ids):
-        if not _publish_one(message):
+        if not _publish(message):
             break  # the broker is still down: the rest waits for the next run
+        _mark_sent([message])  # at once: a drain that dies later does not publish it again
         published += 1
     OutboxMessage.objects.filter(sent_at__lt=now - KEEP_SENT).delete()
     return published, OutboxMessage.objects.filter(sent_at__isnull=True).count()

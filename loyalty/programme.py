@@ -67,23 +67,25 @@ class LedgerProgramme:
         points: int,
         now: datetime,
     ) -> PointsQuote:
-        balance = selectors.points_spendable(user=user, now=now) if user else 0
-        usable = max(0, min(cap, balance, int(price)))
-        used = min(max(points, 0), usable)
+        preview = (
+            selectors.spending_preview(user=user, points=points, cap=cap, price=int(price), now=now)
+            if user
+            else selectors.SpendingPreview(balance=0, usable=0, used=0, points_from=[])
+        )
         plan = selectors.cashback_plan(
-            user=user, room=room, start=start, end=end, money=price - used, now=now
+            user=user, room=room, start=start, end=end, money=price - preview.used, now=now
         )
         return PointsQuote(
-            balance=balance,
-            usable=usable,
+            balance=preview.balance,
+            usable=preview.usable,
             cashback=plan.points,
             cashback_available_at=plan.available_at,
-            points_from=tuple(selectors.lots_to_use(user=user, points=used, now=now))
-            if user and used
-            else (),
+            points_from=tuple(preview.points_from),
         )
 
-    def _take(self, booking: Booking, now: datetime, *, key: str, held: bool) -> None:
+    def _take(
+        self, booking: Booking, now: datetime, *, key: str, held: bool, new_key: bool = False
+    ) -> None:
         """Spend the booking's points, or hold them while it waits for payment or the venue."""
         assert booking.user is not None
         reason = (
@@ -102,7 +104,7 @@ class LedgerProgramme:
             booking_id=booking.pk,
         )
         try:
-            (services.points_reserve if held else services.points_spend)(movement)
+            (services.points_reserve if held else services.points_spend)(movement, new_key=new_key)
         except Conflict as error:
             if error.code == "not_enough_points":
                 raise _not_enough(error) from error
@@ -111,10 +113,9 @@ class LedgerProgramme:
     def take(self, booking: Booking, now: datetime) -> None:
         if not booking.points:
             return
-        if booking.status in HELD:
-            self._take(booking, now, key=f"reserve:booking:{booking.pk}", held=True)
-        else:
-            self._take(booking, now, key=f"spend:booking:{booking.pk}", held=False)
+        # The booking was inserted in this transaction: no payment of it can be recorded yet.
+        key = f"{'reserve' if booking.status in HELD else 'spend'}:booking:{booking.pk}"
+        self._take(booking, now, key=key, held=booking.status in HELD, new_key=True)
 
     def settle(self, booking: Booking, before_status: str, now: datetime) -> None:
         if not booking.points:

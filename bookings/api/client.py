@@ -37,7 +37,7 @@ from bookings.api.common import (
 from bookings.models import Booking
 from bookings.payments import provider
 from core.errors import RULE
-from core.idempotency import idempotent
+from core.idempotency import idempotent, idempotent_in_transaction, store_within
 
 AVAILABLE_SLOT = inline_serializer(
     "AvailabilitySlot",
@@ -300,9 +300,15 @@ class BookingCreateView(APIView):
         request=BookingCreateInputSerializer,
         responses={201: BookingOutput},
     )
-    @idempotent
+    @idempotent_in_transaction
     def post(self, request: SignedInApiRequest) -> Response:
         room, start, end, values = interval_input(request, self.BookingCreateInputSerializer)
+
+        def answer_within(booking: Booking) -> None:
+            # A hold's payment URL may need the provider, after commit: its answer follows then.
+            body = None if booking.status == Booking.Status.HOLD else booking_data(booking)
+            store_within(201, body)
+
         booking = services.booking_create(
             user=request.user,
             room=room,
@@ -310,6 +316,7 @@ class BookingCreateView(APIView):
             end=end,
             payment=values["payment"],
             points=values["points"],
+            within=answer_within,
         )
         payment_url = None
         if booking.status == Booking.Status.HOLD:

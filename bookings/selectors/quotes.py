@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from bookings.points import LotUse
+from bookings.points import LotUse, PointsQuote
 from bookings.points import programme as points_programme
 from bookings.schedule import CLOSED, ScheduleData, Slot, bookable_window, occupied_intervals
 from core.errors import ApplicationError, Conflict
@@ -69,15 +69,38 @@ def interval_slots(
     The checks run in the order a person fixes them: the interval itself, the notice, the slot
     grid and opening hours, the horizon and the minimum length, and last whether it is free.
     """
+    return _interval(
+        room,
+        start,
+        end,
+        now=now,
+        exclude_booking=exclude_booking,
+        check_notice=check_notice,
+        check_busy=check_busy,
+    )[0]
+
+
+def _interval(
+    room: Room,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    exclude_booking: int | None,
+    check_notice: bool,
+    check_busy: bool,
+) -> tuple[list[Slot], ScheduleData]:
+    """`interval_slots`, and the schedule data it read (the quote's cap takes its rules)."""
     start, end = _interval_valid(room, start, end)
     earliest, last_date = bookable_window(room, now)
     if check_notice and start < earliest:
         raise _interval_error(_("This time is in the past."), "start")
-    slots = _slots_on_grid(start, end, _slots_covering(room, start, end))
+    covering, data = _slots_covering(room, start, end)
+    slots = _slots_on_grid(start, end, covering)
     _length_check(room, slots, start, end, last_date=last_date if check_notice else None)
     if check_busy:
         _busy_check(room, start, end, exclude_booking=exclude_booking, now=now)
-    return slots
+    return slots, data
 
 
 def _interval_valid(room: Room, start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -94,8 +117,9 @@ def _interval_valid(room: Room, start: datetime, end: datetime) -> tuple[datetim
     return start, end
 
 
-def _slots_covering(room: Room, start: datetime, end: datetime) -> list[Slot]:
-    """The room's slots of the business days [start, end) may fall in, all FREE or CLOSED."""
+def _slots_covering(room: Room, start: datetime, end: datetime) -> tuple[list[Slot], ScheduleData]:
+    """The room's slots of the business days [start, end) may fall in, all FREE or CLOSED,
+    and the schedule data they were built from."""
     zone = ZoneInfo(room.venue.timezone)
     first_day = start.astimezone(zone).date() - timedelta(days=1)
     last_day = end.astimezone(zone).date()
@@ -110,7 +134,7 @@ def _slots_covering(room: Room, start: datetime, end: datetime) -> list[Slot]:
             if day != start_day:
                 slots.extend(data.day_slots(room, day))
             day += timedelta(days=1)
-    return slots
+    return slots, data
 
 
 def _covers(slots: list[Slot], start: datetime, end: datetime) -> bool:
@@ -192,28 +216,42 @@ def booking_quote(
     check_busy: bool = True,
     user: User | None = None,
     points: int = 0,
+    preview: bool = True,
 ) -> Quote:
     """Price per slot, total, the points cap and what is usable, money due, the cashback to
     earn and the cancellation policy that would apply, paying `points` (whole points, parsed by
-    the caller's form or serializer; this checks them against the cap, balance and venue)."""
+    the caller's form or serializer; this checks them against the cap, balance and venue).
+
+    `preview=False` is the quote a booking is made from: it leaves out what only the client
+    looks at (balance, cashback, which lots) and checks `points` against the cap alone; the
+    balance is checked once, under the wallet's lock, when the points are taken."""
     now = now or timezone.now()
-    slots = interval_slots(
-        room, start, end, now=now, exclude_booking=exclude_booking, check_busy=check_busy
+    slots, data = _interval(
+        room,
+        start,
+        end,
+        now=now,
+        exclude_booking=exclude_booking,
+        check_notice=True,
+        check_busy=check_busy,
     )
     # interval_slots returns priced slots only: a slot without a price is closed.
     price = money(sum((s.price for s in slots if s.price is not None), Decimal(0)))
     venue = room.venue
-    cap = points_cap(room, slots, now=now)
-    points_quote = points_programme().quote(
-        user=user,
-        room=room,
-        start=start,
-        end=end,
-        price=price,
-        cap=cap,
-        points=points,
-        now=now,
-    )
+    cap = points_cap(room, slots, now=now, rules=data.room_points_rules(room))
+    if preview:
+        points_quote = points_programme().quote(
+            user=user,
+            room=room,
+            start=start,
+            end=end,
+            price=price,
+            cap=cap,
+            points=points,
+            now=now,
+        )
+    else:
+        points_quote = PointsQuote(usable=min(cap, int(price)))
     chosen = points_check(points, cap=cap, usable=points_quote.usable, venue=venue, now=now)
     return Quote(
         room=room,

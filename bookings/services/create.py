@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,11 +22,14 @@ from bookings.services.state import (
     announce_booking,
     is_overlap,
     lock_room_time,
+    room_time_locked,
     status_change,
     taken_conflict,
 )
+from core.after_commit import batched
 from core.errors import ApplicationError
 from core.services import audit_record
+from core.sql import insert_sql, saved
 from venues.models import Room, Venue
 
 
@@ -38,10 +42,13 @@ def booking_create(
     payment: str,
     now: datetime | None = None,
     points: int = 0,
+    within: Callable[[Booking], None] | None = None,
 ) -> Booking:
     """Book `room` for [start, end) for `user`; instant venues confirm (or hold for online
     payment), request-to-book venues record a request the venue has to answer. `points` pay
     part of the price (checked against the cap and the balance; taken in the same transaction).
+    `within(booking)` runs last inside the transaction (the API stores its Idempotency-Key
+    there, so that the key and the booking commit together).
     """
     now = now or timezone.now()
     venue: Venue = room.venue
@@ -56,7 +63,14 @@ def booking_create(
     # The busy check is left to the exclusion constraint: one query less on the hot path, and
     # the same message either way.
     quote = selectors.booking_quote(
-        room=room, start=start, end=end, now=now, check_busy=False, user=user, points=points
+        room=room,
+        start=start,
+        end=end,
+        now=now,
+        check_busy=False,
+        user=user,
+        points=points,
+        preview=False,
     )
     if venue.booking_mode == Venue.BookingMode.REQUEST:
         status = Status.REQUESTED
@@ -93,24 +107,43 @@ def booking_create(
 
     def write() -> None:
         with transaction.atomic(durable=True):
-            lock_room_time(room.pk)
-            booking.save()
-            BookingEvent.objects.create(
-                booking=booking, to_status=status, action="create", actor=user
-            )
+            _insert_with_event(booking, BookingEvent(to_status=status, action="create", actor=user))
             if booking.points:
                 points_programme().take(booking, now)
             if status == Status.HOLD:
                 Payment.objects.create(
                     booking=booking, provider=provider().name, amount=booking.money_due
                 )
-            if status == Status.CONFIRMED:
-                announce_booking(signals.booking_confirmed, booking)
-            elif status == Status.REQUESTED:
-                announce_booking(signals.booking_requested, booking)
+            with batched():  # the tasks the receivers owe: one outbox INSERT
+                if status == Status.CONFIRMED:
+                    announce_booking(signals.booking_confirmed, booking)
+                elif status == Status.REQUESTED:
+                    announce_booking(signals.booking_requested, booking)
+            if within is not None:
+                within(booking)
 
     _insert(booking, write, now=now)
     return booking
+
+
+def _insert_with_event(booking: Booking, event: BookingEvent) -> None:
+    """Insert `booking` and its first `event` in one statement (the event takes the new id),
+    which first takes the room's lock (`room_time_locked`, see `lock_room_time`)."""
+    room = booking.room
+    booking.room_id = room_time_locked(room.pk)
+    booking_sql, booking_params = insert_sql(booking)
+    booking.room = room
+    event.booking_id = RawSQL("(SELECT id FROM new_booking)", ())
+    event_sql, event_params = insert_sql(event, returning=False)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH new_booking AS ({booking_sql}), event AS ({event_sql})"  # noqa: S608 - Django's own INSERTs
+            " SELECT id FROM new_booking",
+            [*booking_params, *event_params],
+        )
+        (pk,) = cursor.fetchone()
+    saved(booking, pk)
+    event.booking_id = pk
 
 
 def _insert(booking: Booking, write: Callable[[], None], *, now: datetime) -> None:

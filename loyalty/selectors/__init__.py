@@ -7,9 +7,7 @@ from loyalty.selectors.balances import (
     booking_points,
     booking_url,
     expiring_by_client,
-    lots_to_use,
     points_history,
-    points_spendable,
     points_summary,
     points_wallet_balance,
 )
@@ -35,6 +33,7 @@ from loyalty.selectors.reports import (
     points_liability_report,
     venue_economics,
 )
+from loyalty.selectors.spending import SpendingPreview, spending_preview
 
 __all__ = [
     "TIER_WINDOW",
@@ -43,6 +42,7 @@ __all__ = [
     "EconomicsMonth",
     "LiabilityRow",
     "PointsSummary",
+    "SpendingPreview",
     "TierProgress",
     "TierStats",
     "booking_points",
@@ -54,12 +54,11 @@ __all__ = [
     "client_tier",
     "expiring_by_client",
     "ledger_audit",
-    "lots_to_use",
     "points_history",
     "points_liability_report",
-    "points_spendable",
     "points_summary",
     "points_wallet_balance",
+    "spending_preview",
     "tier_for",
     "tier_progress",
     "tier_stats",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from bookings.points import BookingPoints, LotUse
+from bookings.points import BookingPoints
 from loyalty.models import Account, LedgerTransaction, Lot
 
 
@@ -61,27 +61,6 @@ def _live_lots(user: User, now: datetime) -> QuerySet[Lot]:
         expires_at__gt=now,
         expired_at__isnull=True,
     )
-
-
-def points_spendable(*, user: User, now: datetime) -> int:
-    """What the client can spend now, in one query."""
-    return _live_lots(user, now).aggregate(total=Sum("remaining"))["total"] or 0
-
-
-def lots_to_use(*, user: User, points: int, now: datetime) -> list[LotUse]:
-    """Which points paying `points` would use: soonest expiry first, by expiry date."""
-    used: list[LotUse] = []
-    left = points
-    for lot in _live_lots(user, now).order_by("expires_at", "id").only("remaining", "expires_at"):
-        if left <= 0:
-            break
-        take = min(lot.remaining, left)
-        if used and used[-1].expires_at == lot.expires_at:
-            used[-1] = LotUse(expires_at=lot.expires_at, points=used[-1].points + take)
-        else:
-            used.append(LotUse(expires_at=lot.expires_at, points=take))
-        left -= take
-    return used
 
 
 def points_wallet_balance(*, user: User) -> int:

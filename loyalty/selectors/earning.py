@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -59,11 +59,12 @@ def tier_for(*, stats: TierStats, all_tiers: list[Tier] | None = None) -> Tier |
 
 def client_tier(*, user: User | AnonymousUser | None) -> Tier | None:
     """The tier the client holds now: their record, or the lowest tier."""
+    lowest_first = ("min_money_365d", "min_sessions_365d", "id")
     if isinstance(user, User) and user.pk:
-        held = ClientTier.objects.select_related("tier").filter(user=user).first()
-        if held is not None:
-            return held.tier
-    return Tier.objects.order_by("min_money_365d", "min_sessions_365d", "id").first()
+        # One query: the client's own tier sorts first, else the lowest comes first.
+        held = ClientTier.objects.filter(user=user, tier=OuterRef("pk"))
+        return Tier.objects.order_by(Exists(held).desc(), *lowest_first).first()
+    return Tier.objects.order_by(*lowest_first).first()
 
 
 def cashback_percent(*, tier: Tier | None, venue: Venue) -> Decimal:

@@ -41,12 +41,14 @@ class PointsShares:
         return self.venue_percent
 
 
-def points_shares(room: Room) -> PointsShares:
-    rules = list(
-        PointsRule.objects.filter(venue_id=room.venue_id)
-        .filter(Q(room__isnull=True) | Q(room_id=room.pk))
-        .order_by("-created_at", "-pk")
-    )
+def points_shares(room: Room, rules: list[PointsRule] | None = None) -> PointsShares:
+    """The shares of `room`; `rules` (its and its venue's, newest first) if already loaded."""
+    if rules is None:
+        rules = list(
+            PointsRule.objects.filter(venue_id=room.venue_id)
+            .filter(Q(room__isnull=True) | Q(room_id=room.pk))
+            .order_by("-created_at", "-pk")
+        )
     return PointsShares(
         venue_percent=room.venue.max_points_percent,
         room_percent=room.max_points_percent,
@@ -77,12 +79,18 @@ def _slot_price(slot: PricedSlot) -> Decimal:
 
 
 def points_cap(
-    room: Room, slots: Iterable[PricedSlot], *, now: datetime, check_venue: bool = True
+    room: Room,
+    slots: Iterable[PricedSlot],
+    *,
+    now: datetime,
+    check_venue: bool = True,
+    rules: list[PointsRule] | None = None,
 ) -> int:
     """The most points a booking of these slots may take.
 
     Slot by slot: the slot's price × the share in force at its start, summed, rounded down.
     Zero when the venue does not accept points now or the price is below its minimum.
+    `rules`: the room's points rules if the caller loaded them (see `points_shares`).
     """
     venue = room.venue
     slots = list(slots)
@@ -92,7 +100,7 @@ def points_cap(
     if venue.points_min_booking_amount is not None and total < venue.points_min_booking_amount:
         return 0
     zone = zoneinfo.ZoneInfo(venue.timezone)
-    shares = points_shares(room)
+    shares = points_shares(room, rules)
     cap = Decimal(0)
     for slot in slots:
         local = slot.start.astimezone(zone).replace(tzinfo=None)

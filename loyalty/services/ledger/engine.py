@@ -23,13 +23,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.errors import ApplicationError, Conflict, NotFound
 from core.services import audit_record
+from core.sql import insert_sql, saved
 from loyalty.models import Account, LedgerTransaction, Posting
 from loyalty.services.ledger import lots
 from venues.models import Venue
@@ -228,6 +229,84 @@ def record(entry: Entry, decide: Decide) -> LedgerTransaction:
         return _answer(error, entry)
 
 
+def record_take(entry: Entry, *, amount: int, held: bool) -> LedgerTransaction:
+    """Record a new payment with points (a spend, or a reservation when `held`) whose key names
+    a row made in the caller's transaction (a new booking), so it cannot have been recorded
+    yet: no lookup of the key and no savepoint, and three statements whatever the wallet holds:
+
+    1. the wallet's debit, which takes the client's lock (the wallet row, first in the lock
+       order), checks the balance and finds the account the points go to;
+    2. the lots needed, soonest expiry first, locked (`lots.lock_needed`);
+    3. the transaction, its postings, the lots' consumption with its allocations and the held
+       balance, in one statement.
+
+    A shortfall is a Conflict and the caller's transaction rolls back. The unique index on the
+    key stays the backstop."""
+    _check_key(entry.idempotency_key)
+    if held:
+        target = "SELECT id FROM loyalty_account WHERE user_id = %s AND kind = %s"
+        target_params: list[int | str | None] = [entry.user_id, AccountKind.HELD]
+    else:
+        target = (
+            "SELECT id FROM loyalty_account WHERE venue_id = %s AND kind = %s AND user_id IS NULL"
+        )
+        target_params = [entry.venue_id, AccountKind.REDEMPTIONS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE loyalty_account SET balance = balance - %s"  # noqa: S608 - constant SQL
+            " WHERE user_id = %s AND kind = %s AND balance >= %s"
+            f" RETURNING id, ({target})",
+            [amount, entry.user_id, AccountKind.WALLET, amount, *target_params],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Conflict(_("Not enough points."), code="not_enough_points")
+    wallet_id, target_id = row
+    if target_id is None:  # the venue's first redemption: its account is made once
+        target_id = system_account(AccountKind.REDEMPTIONS, entry.venue_id).pk
+    taken = lots.lock_needed(wallet_id, amount, entry.now)
+    tx = _transaction_of(entry)
+    tx_sql, tx_params = insert_sql(tx)
+    lot_ids = [lot_id for lot_id, _take in taken]
+    takes = [take for _lot_id, take in taken]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH tx AS ({tx_sql}),
+            posted AS (
+                INSERT INTO loyalty_posting (transaction_id, account_id, amount)
+                SELECT tx.id, line.account, line.amount
+                  FROM tx, unnest(%s::bigint[], %s::bigint[]) AS line(account, amount)),
+            consumed AS (
+                UPDATE loyalty_lot SET remaining = loyalty_lot.remaining - use.take
+                  FROM unnest(%s::bigint[], %s::bigint[]) AS use(lot, take)
+                 WHERE loyalty_lot.id = use.lot),
+            allocated AS (
+                INSERT INTO loyalty_allocation (transaction_id, lot_id, amount)
+                SELECT tx.id, use.lot, -use.take
+                  FROM tx, unnest(%s::bigint[], %s::bigint[]) AS use(lot, take)),
+            credited AS (  -- a client account (held) keeps its balance cached; a system one not
+                UPDATE loyalty_account SET balance = balance + %s
+                 WHERE id = %s AND user_id IS NOT NULL)
+            SELECT id FROM tx
+            """,  # noqa: S608 - Django's own INSERT, values are parameters
+            [
+                *tx_params,
+                [wallet_id, target_id],
+                [-amount, amount],
+                lot_ids,
+                takes,
+                lot_ids,
+                takes,
+                amount,
+                target_id,
+            ],
+        )
+        (tx_id,) = cursor.fetchone()
+    saved(tx, tx_id)
+    return tx
+
+
 def _recorded(entry: Entry) -> LedgerTransaction | None:
     found = LedgerTransaction.objects.filter(idempotency_key=entry.idempotency_key).first()
     if found is not None and found.fingerprint != entry.fingerprint:
@@ -255,7 +334,13 @@ def _answer(error: IntegrityError, entry: Entry) -> LedgerTransaction:
 
 
 def _new_transaction(entry: Entry) -> LedgerTransaction:
-    return LedgerTransaction.objects.create(
+    tx = _transaction_of(entry)
+    tx.save()
+    return tx
+
+
+def _transaction_of(entry: Entry) -> LedgerTransaction:
+    return LedgerTransaction(
         kind=entry.kind,
         reason=str(entry.reason)[:300],
         reason_params=dict(entry.reason_params or {}),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import F, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,7 @@ from loyalty.models import Account, Allocation, LedgerTransaction, Lot
 # A refunded point whose lot expired meanwhile comes back for this long (DESIGN.md, Lots).
 GRACE_LIFETIME = timedelta(days=30)
 
-Plan = list[tuple[Lot, int]]  # lots (locked) and how much to take from each
+Plan = list[tuple[int, int]]  # lots (ids, locked) and how much to take from each
 
 
 @dataclass(frozen=True)
@@ -48,32 +49,67 @@ def live(wallet: Account, now: datetime) -> list[Lot]:
 
 
 def plan(wallet: Account, amount: int, now: datetime) -> Plan:
-    """Which lots `amount` points come from; a Conflict when the wallet cannot pay them."""
-    candidates = live(wallet, now)
-    available = sum(lot.remaining for lot in candidates)
-    if available < amount:
+    """Which lots `amount` points come from (locked); a Conflict when the wallet cannot pay them."""
+    return lock_needed(wallet.pk, amount, now)
+
+
+# The live lots needed to cover an amount, soonest expiry first: a walk along the index
+# loyalty_lot_live_by_wallet that stops once the amount is covered, then those rows locked. The
+# walk reads no more lots than it takes, so a wallet of 2 000 lots costs what one of 1 costs.
+_LOCK_NEEDED = """
+WITH RECURSIVE walk AS (
+    (SELECT id, expires_at, remaining AS covered FROM loyalty_lot
+      WHERE wallet_id = %(wallet)s AND remaining > 0 AND expires_at > %(now)s
+        AND expired_at IS NULL
+      ORDER BY expires_at, id LIMIT 1)
+    UNION ALL
+    SELECT next.id, next.expires_at, walk.covered + next.remaining
+      FROM walk CROSS JOIN LATERAL (
+          SELECT id, expires_at, remaining FROM loyalty_lot
+           WHERE wallet_id = %(wallet)s AND remaining > 0 AND expires_at > %(now)s
+             AND expired_at IS NULL AND (expires_at, id) > (walk.expires_at, walk.id)
+           ORDER BY expires_at, id LIMIT 1) AS next
+     WHERE walk.covered < %(amount)s
+)
+SELECT id, remaining FROM loyalty_lot WHERE id IN (SELECT id FROM walk)
+ ORDER BY expires_at, id FOR NO KEY UPDATE
+"""
+
+
+def lock_needed(wallet_id: int, amount: int, now: datetime) -> Plan:
+    """Lock the lots `amount` points come from and say how much each gives (lot id, points);
+    a Conflict when the live lots cannot pay them. The caller holds the wallet's lock, so the
+    lots the walk chose cannot change before they are locked."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_NEEDED, {"wallet": wallet_id, "now": now, "amount": amount})
+        rows = cursor.fetchall()
+    taken: Plan = []
+    left = amount
+    for lot_id, remaining in rows:
+        take = min(remaining, left)
+        taken.append((lot_id, take))
+        left -= take
+    if left > 0:
         raise Conflict(
             _("Not enough points: %(available)s available, %(amount)s asked.")
-            % {"available": available, "amount": amount},
+            % {"available": amount - left, "amount": amount},
             code="not_enough_points",
             fields={"amount": _("Not enough points.")},
         )
-    taken: Plan = []
-    left = amount
-    for lot in candidates:
-        if left == 0:
-            break
-        take = min(lot.remaining, left)
-        taken.append((lot, take))
-        left -= take
     return taken
 
 
 def consume(tx: LedgerTransaction, taken: Plan) -> None:
-    for lot, take in taken:
-        Lot.objects.filter(pk=lot.pk).update(remaining=F("remaining") - take)
+    """Take the planned points from their lots in one UPDATE and record where they came from."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE loyalty_lot SET remaining = loyalty_lot.remaining - use.take"
+            " FROM unnest(%s::bigint[], %s::bigint[]) AS use(lot, take)"
+            " WHERE loyalty_lot.id = use.lot",
+            [[lot_id for lot_id, _take in taken], [take for _lot_id, take in taken]],
+        )
     Allocation.objects.bulk_create(
-        [Allocation(transaction=tx, lot=lot, amount=-take) for lot, take in taken]
+        [Allocation(transaction=tx, lot_id=lot_id, amount=-take) for lot_id, take in taken]
     )
 
 

@@ -20,14 +20,16 @@ from loyalty.services.ledger.engine import (
     find,
     fingerprint,
     record,
+    record_take,
     system_account,
 )
 
 PAYMENT_KINDS = (Kind.SPEND, Kind.RESERVE)
 
 
-def _take(movement: Movement, kind: str) -> LedgerTransaction:
-    """Take points from the wallet's lots, soonest expiry first: spent at the venue, or held."""
+def _take(movement: Movement, kind: str, *, new_key: bool) -> LedgerTransaction:
+    """Take points from the wallet's lots, soonest expiry first: spent at the venue, or held.
+    `new_key`: the key names a row made in the caller's transaction (see `record_take`)."""
     check_points(movement.amount)
     venue_id = movement.venue_id
     if venue_id is None:
@@ -44,6 +46,9 @@ def _take(movement: Movement, kind: str) -> LedgerTransaction:
         ),
     )
 
+    if new_key:
+        return record_take(entry, amount=movement.amount, held=kind == Kind.RESERVE)
+
     def decide(client: ClientAccounts) -> Postings:
         taken = lots.plan(client.wallet, movement.amount, movement.now)
         if kind == Kind.RESERVE:
@@ -57,18 +62,21 @@ def _take(movement: Movement, kind: str) -> LedgerTransaction:
     return record(entry, decide)
 
 
-def points_spend(movement: Movement) -> LedgerTransaction:
-    """Pay `amount` points at `venue`, consuming lots soonest-expiry first. Conflict if short."""
-    return _take(movement, Kind.SPEND)
+def points_spend(movement: Movement, *, new_key: bool = False) -> LedgerTransaction:
+    """Pay `amount` points at `venue`, consuming lots soonest-expiry first. Conflict if short.
+    `new_key=True` when the key names a booking made in the caller's transaction: it cannot
+    have been recorded, so the spend skips that lookup and its savepoint (`record_take`)."""
+    return _take(movement, Kind.SPEND, new_key=new_key)
 
 
-def points_reserve(movement: Movement) -> LedgerTransaction:
+def points_reserve(movement: Movement, *, new_key: bool = False) -> LedgerTransaction:
     """Hold points for a booking awaiting online payment: taken from the lots, not yet spent.
 
     Then `points_reserve_capture` (paid) or `points_reserve_release` (hold expired/failed),
-    naming this `idempotency_key`. A captured reserve is refunded like a spend.
+    naming this `idempotency_key`. A captured reserve is refunded like a spend. `new_key` as
+    for `points_spend`.
     """
-    return _take(movement, Kind.RESERVE)
+    return _take(movement, Kind.RESERVE, new_key=new_key)
 
 
 # --- settling a reservation --------------------------------------------------------------------
