@@ -3,12 +3,14 @@ earned (`earning`), the venue and staff `reports`, and the `audit` of the ledger
 
 from loyalty.selectors.audit import AuditReport, ledger_audit
 from loyalty.selectors.balances import (
+    HISTORY_PAGE_SIZE,
+    HistoryPage,
     PointsSummary,
     booking_points,
     booking_url,
     expiring_by_client,
     lots_to_use,
-    points_history,
+    points_history_page,
     points_spendable,
     points_summary,
     points_wallet_balance,
@@ -37,10 +39,12 @@ from loyalty.selectors.reports import (
 )
 
 __all__ = [
+    "HISTORY_PAGE_SIZE",
     "TIER_WINDOW",
     "AuditReport",
     "CashbackPlan",
     "EconomicsMonth",
+    "HistoryPage",
     "LiabilityRow",
     "PointsSummary",
     "TierProgress",
@@ -55,7 +59,7 @@ __all__ = [
     "expiring_by_client",
     "ledger_audit",
     "lots_to_use",
-    "points_history",
+    "points_history_page",
     "points_liability_report",
     "points_spendable",
     "points_summary",

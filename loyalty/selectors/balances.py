@@ -6,14 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from bookings.points import BookingPoints, LotUse
-from loyalty.models import Account, LedgerTransaction, Lot
+from core.errors import NotFound
+from loyalty.models import Account, LedgerTransaction, Lot, Posting
 
 
 @dataclass
@@ -94,24 +96,115 @@ def points_wallet_balance(*, user: User) -> int:
     )
 
 
-def points_history(*, user: User) -> QuerySet[LedgerTransaction]:
-    """The client's movements, newest first, each with its effect on wallet and pending points.
+HISTORY_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a client's history, newest first, and the cursors around it.
+
+    `older` is the id to pass as `before` for the next older page (None on the last page);
+    `newer` the id to pass as `after` for the next newer page (None when the newer page is the
+    first one, or on the first page: `is_first` tells them apart).
+    """
+
+    lines: list[LedgerTransaction]
+    older: int | None
+    newer: int | None
+    is_first: bool
+
+
+def _history(user: User) -> QuerySet[LedgerTransaction]:
+    """The client's transactions that move wallet or pending points, each with its effect on both.
 
     Transactions that only move held points (a capture) are left out: the client saw the
-    points leave when they were held.
+    points leave when they were held. Effects are correlated subqueries, so a page computes
+    them for its own rows only (a GROUP BY over the join would aggregate the whole history
+    before the LIMIT).
     """
-    client_accounts = Q(postings__account__user=user) & Q(
-        postings__account__kind__in=[Account.Kind.WALLET, Account.Kind.PENDING]
-    )
-    return (
-        LedgerTransaction.objects.filter(client_accounts)
-        .annotate(
-            amount=Sum("postings__amount", filter=Q(postings__account__kind=Account.Kind.WALLET)),
-            pending_amount=Sum(
-                "postings__amount", filter=Q(postings__account__kind=Account.Kind.PENDING)
-            ),
+    client_postings = Posting.objects.filter(transaction=OuterRef("pk"), account__user=user)
+
+    def change(kind: str) -> Coalesce:
+        total = (
+            client_postings.filter(account__kind=kind)
+            .values("transaction")
+            .annotate(total=Sum("amount"))
+            .values("total")
         )
-        .order_by("-created_at", "-id")
+        return Coalesce(Subquery(total), 0)
+
+    return (
+        LedgerTransaction.objects.filter(user=user)
+        .filter(
+            Exists(
+                client_postings.filter(
+                    account__kind__in=[Account.Kind.WALLET, Account.Kind.PENDING]
+                )
+            )
+        )
+        .annotate(amount=change(Account.Kind.WALLET), pending_amount=change(Account.Kind.PENDING))
+    )
+
+
+def points_history_page(
+    *,
+    user: User,
+    before: int | None = None,
+    after: int | None = None,
+    size: int = HISTORY_PAGE_SIZE,
+) -> HistoryPage:
+    """A page of the client's history by keyset: the `size` lines just older than transaction
+    `before`, just newer than `after`, or the newest ones.
+
+    Lines are ordered by (created_at, id), newest first; the index `loyalty_transaction_history`
+    (user, created_at, id) gives that order, so a page reads its `size + 1` rows whatever its
+    depth and however long the history (no COUNT, no OFFSET). Raises NotFound when the cursor
+    is not one of the client's transactions.
+    """
+    if before is not None and after is not None:
+        raise ValueError("before and after exclude each other")
+    cursor = before if before is not None else after
+    lines = _history(user)
+    if cursor is None:
+        rows = list(lines.order_by("-created_at", "-id")[: size + 1])
+        return HistoryPage(
+            rows[:size],
+            older=rows[size - 1].pk if len(rows) > size else None,
+            newer=None,
+            is_first=True,
+        )
+    position = (
+        LedgerTransaction.objects.filter(user=user, pk=cursor)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if position is None:
+        raise NotFound(_("This page of the history does not exist."), code="unknown_cursor")
+    if before is not None:
+        # `created_at <= position` bounds the index scan; the OR only skips the ties above it.
+        rows = list(
+            lines.filter(
+                Q(created_at__lt=position) | Q(pk__lt=cursor), created_at__lte=position
+            ).order_by("-created_at", "-id")[: size + 1]
+        )
+        return HistoryPage(
+            rows[:size],
+            older=rows[size - 1].pk if len(rows) > size else None,
+            newer=rows[0].pk if rows else None,
+            is_first=False,
+        )
+    rows = list(
+        lines.filter(
+            Q(created_at__gt=position) | Q(pk__gt=cursor), created_at__gte=position
+        ).order_by("created_at", "id")[: size + 1]
+    )
+    if not rows:
+        # Nothing newer than the cursor (a stale or hand-made link): the newest lines.
+        return points_history_page(user=user, size=size)
+    more = len(rows) > size
+    page = rows[:size][::-1]
+    return HistoryPage(
+        page, older=page[-1].pk, newer=page[0].pk if more else None, is_first=not more
     )
 
 
