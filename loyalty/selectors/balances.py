@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -118,9 +118,10 @@ def _history(user: User) -> QuerySet[LedgerTransaction]:
     """The client's transactions that move wallet or pending points, each with its effect on both.
 
     Transactions that only move held points (a capture) are left out: the client saw the
-    points leave when they were held. Effects are correlated subqueries, so a page computes
-    them for its own rows only (a GROUP BY over the join would aggregate the whole history
-    before the LIMIT).
+    points leave when they were held. Effects are correlated subqueries, evaluated for the rows
+    the index scan reaches until the page is full; the filter is on them too, as an EXISTS
+    would be planned as a join that reads every posting of the client before the LIMIT (and a
+    GROUP BY over the join would aggregate the whole history).
     """
     client_postings = Posting.objects.filter(transaction=OuterRef("pk"), account__user=user)
 
@@ -133,16 +134,12 @@ def _history(user: User) -> QuerySet[LedgerTransaction]:
         )
         return Coalesce(Subquery(total), 0)
 
+    # A transaction posts at most one line per account (engine.post sums them) and never a
+    # zero one, so "moves wallet or pending points" is "changes one of them".
     return (
         LedgerTransaction.objects.filter(user=user)
-        .filter(
-            Exists(
-                client_postings.filter(
-                    account__kind__in=[Account.Kind.WALLET, Account.Kind.PENDING]
-                )
-            )
-        )
         .annotate(amount=change(Account.Kind.WALLET), pending_amount=change(Account.Kind.PENDING))
+        .exclude(amount=0, pending_amount=0)
     )
 
 
