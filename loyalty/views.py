@@ -12,6 +12,10 @@ from core import hygiene
 from core.errors import NotFound
 from loyalty import selectors
 
+# The soonest expiry dates listed on the page; later ones are summed in one line (a client
+# earning every day has a date per day of the year; the API lists them all).
+EXPIRING_SHOWN = 5
+
 
 def _cursor(value: str | None) -> int | None:
     """A history cursor from the query string, or None for anything that is not an id."""
@@ -38,6 +42,8 @@ def my_points(request: SignedInRequest) -> HttpResponse:
         "loyalty/my_points.html",
         {
             "summary": summary,
+            "expiring_soon": summary.expiring[:EXPIRING_SHOWN],
+            "expiring_later": sum(row["points"] for row in summary.expiring[EXPIRING_SHOWN:]),
             "history": history,
             "lines": lines,
             "progress": selectors.tier_progress(user=request.user, now=now),

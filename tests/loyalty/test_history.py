@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from loyalty import selectors, services
 from loyalty.models import LedgerTransaction
@@ -207,3 +208,28 @@ def test_my_points_page_past_the_oldest_line_says_so_and_links_to_the_newest(
     assert _page_links(html) == {"prev": "?"}
     if 'lang="en"' in html:
         assert "Nothing older." in html
+
+
+def test_my_points_page_lists_the_soonest_expiry_dates_and_sums_the_later_ones(client, client_user):
+    now = timezone.now()
+    for day in range(1, 8):  # 7 lots, 7 dates: 5 listed, the last two (13 + 14) summed
+        services.points_credit(
+            services.Movement(
+                user=client_user,
+                amount=day + 7,
+                lifetime=timedelta(days=day),
+                kind="bonus",
+                reason="Bonus",
+                idempotency_key=f"expiring:{day}",
+                now=now,
+            )
+        )
+    client.force_login(client_user)
+    response = client.get("/me/points/", HTTP_ACCEPT_LANGUAGE="en")
+    assert [row["points"] for row in response.context["expiring_soon"]] == [8, 9, 10, 11, 12]
+    assert response.context["expiring_later"] == 27
+    html = response.content.decode()
+    assert 'data-testid="expiring-later"' in html
+    if 'lang="en"' in html:
+        assert re.search(r'data-testid="expiring-later"><td>Later</td><td>27</td>', html)
+    assert response.context["summary"].balance == sum(range(8, 15))  # the API lists every date
