@@ -95,6 +95,7 @@ def test_selector_pages_through_ties_both_ways_without_duplicates_or_gaps(client
 def test_lines_show_the_change_of_available_and_pending_points(client_user, history):
     reserve = selectors.points_history_page(user=client_user).lines[1]
     assert (reserve.kind, reserve.amount, reserve.pending_amount) == ("reserve", -5, 0)
+    assert type(reserve.amount) is int
 
 
 def _page_links(html: str) -> dict[str, str]:
@@ -152,10 +153,10 @@ def test_a_page_costs_the_same_queries_at_any_depth(client, client_api, client_u
             assert client_api.get("/api/v1/me/points/history/" + query).status_code == 200
         page_counts.append(len(page))
         api_counts.append(len(api))
-    # A cursor costs one indexed look-up of its position; the lines are one query.
-    assert api_counts == [1, 2, 2, 2]
+    # One statement for the lines, whatever the depth (the cursor's position is read in it).
+    assert api_counts == [1, 1, 1, 1]
     first = page_counts[0]
-    assert page_counts == [first, first + 1, first + 1, first + 1]
+    assert page_counts == [first] * 4
     assert first <= 8
 
 
