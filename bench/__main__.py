@@ -19,6 +19,7 @@ from bench import (
     catalogue,
     clients,
     harness,
+    history,
     holiday_grants,
     ledger,
     lots,
@@ -31,6 +32,7 @@ BENCHES = {
     "holiday_grants": holiday_grants.main,
     "availability": availability.main,
     "lots": lots.main,
+    "history": history.main,
 }
 # Against a running server, so only by name: `python -m bench clients --url URL`.
 BY_NAME_ONLY = {"clients": clients.main}

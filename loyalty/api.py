@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import cast
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from accounts.http import SignedInApiRequest
+from core.errors import RULE
 from loyalty import selectors, services
 from venues.models import EDITORS, Room
 from venues.selectors import venue_for_member
@@ -93,42 +94,84 @@ class PointsView(APIView):
         return Response(self.OutputSerializer(data).data)
 
 
-class PointsHistoryView(ListAPIView):
-    """Every movement of the client's points, newest first, with the reason shown to them."""
+class PointsHistoryLineSerializer(serializers.Serializer):
+    date = serializers.DateTimeField(source="created_at")
+    amount = serializers.IntegerField(help_text="Change of available points.")
+    pending = serializers.IntegerField(
+        source="pending_amount", help_text="Change of pending points."
+    )
+    kind = serializers.CharField()
+    kind_display = serializers.CharField(source="get_kind_display")
+    reason = serializers.CharField(source="reason_text")
+    booking_id = serializers.IntegerField(allow_null=True)
+    booking_url = serializers.SerializerMethodField()
+
+    def get_booking_url(self, tx) -> str | None:
+        return selectors.booking_url(tx.booking_id)
+
+
+class PointsHistoryPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The older lines; null: none.")
+    previous = serializers.URLField(
+        allow_null=True, help_text="The newer lines; null on the newest page."
+    )
+    results = PointsHistoryLineSerializer(source="lines", many=True)
+
+
+class PointsHistoryView(APIView):
+    """Every movement of the client's points, newest first, with the reason shown to them.
+
+    Paged by cursor: `next` (older lines) and `previous` (newer lines) are links to follow;
+    a page costs the same at any depth of the history.
+    """
 
     permission_classes = [IsAuthenticated]
 
-    class PointsHistoryLineSerializer(serializers.Serializer):
-        date = serializers.DateTimeField(source="created_at")
-        amount = serializers.IntegerField(help_text="Change of available points.")
-        pending = serializers.IntegerField(
-            source="pending_amount", help_text="Change of pending points."
+    class PointsHistoryInput(serializers.Serializer):
+        before = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            help_text="The lines older than this one (the id in a `next` link).",
         )
-        kind = serializers.CharField()
-        kind_display = serializers.CharField(source="get_kind_display")
-        reason = serializers.CharField(source="reason_text")
-        booking_id = serializers.IntegerField(allow_null=True)
-        booking_url = serializers.SerializerMethodField()
+        after = serializers.IntegerField(
+            required=False,
+            min_value=1,
+            help_text="The lines newer than this one (the id in a `previous` link).",
+        )
 
-        def get_booking_url(self, tx) -> str | None:
-            return selectors.booking_url(tx.booking_id)
+        def validate(self, attrs: dict) -> dict:
+            if "before" in attrs and "after" in attrs:
+                raise serializers.ValidationError(
+                    _("Give either before or after, not both."), code=RULE
+                )
+            return attrs
 
-        def to_representation(self, instance):
-            data = super().to_representation(instance)
-            data["amount"] = data["amount"] or 0
-            data["pending"] = data["pending"] or 0
-            return data
+    InputSerializer = PointsHistoryInput
+    OutputSerializer = PointsHistoryPageSerializer
 
-    OutputSerializer = PointsHistoryLineSerializer
-    serializer_class = PointsHistoryLineSerializer
-    request: SignedInApiRequest
-
-    def get_queryset(self):
-        return selectors.points_history(user=self.request.user)
-
-    @extend_schema(operation_id="me_points_history")
-    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
-        return super().get(request, *args, **kwargs)
+    @extend_schema(
+        parameters=[InputSerializer],
+        responses=OutputSerializer,
+        operation_id="me_points_history",
+    )
+    def get(self, request: SignedInApiRequest) -> Response:
+        cursor = self.InputSerializer(data=request.query_params)
+        cursor.is_valid(raise_exception=True)
+        page = selectors.points_history_page(user=request.user, **cursor.validated_data)
+        url = remove_query_param(
+            remove_query_param(request.build_absolute_uri(), "before"), "after"
+        )
+        previous = None
+        if page.newer is not None:
+            previous = replace_query_param(url, "after", page.newer)
+        elif not page.is_first:
+            previous = url
+        data = {
+            "next": replace_query_param(url, "before", page.older) if page.older else None,
+            "previous": previous,
+            "lines": page.lines,
+        }
+        return Response(self.OutputSerializer(data).data)
 
 
 # --- Partner: a venue's campaigns ------------------------------------------------------------

@@ -150,6 +150,7 @@ class LedgerTransaction(models.Model):
         blank=True,
         related_name="points_transactions",
         verbose_name=_("client"),
+        db_index=False,  # `loyalty_transaction_history` starts with it
     )
     # The venue that funds the points (credits) or where they were spent (spends, reserves).
     venue = models.ForeignKey(
@@ -197,6 +198,11 @@ class LedgerTransaction(models.Model):
         verbose_name = _("ledger transaction")
         verbose_name_plural = _("ledger transactions")
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # A client's history in its order: a page is an index scan with LIMIT, at any depth
+            # (selectors.points_history_page).
+            models.Index(fields=["user", "created_at", "id"], name="loyalty_transaction_history"),
+        ]
         constraints = [
             # A pending credit is released or cancelled once; a reserve captured or released once.
             models.UniqueConstraint(

@@ -3,11 +3,13 @@ earned (`earning`), the venue and staff `reports`, and the `audit` of the ledger
 
 from loyalty.selectors.audit import AuditReport, ledger_audit
 from loyalty.selectors.balances import (
+    HISTORY_PAGE_SIZE,
+    HistoryPage,
     PointsSummary,
     booking_points,
     booking_url,
     expiring_by_client,
-    points_history,
+    points_history_page,
     points_summary,
     points_wallet_balance,
 )
@@ -36,10 +38,12 @@ from loyalty.selectors.reports import (
 from loyalty.selectors.spending import SpendingPreview, spending_preview
 
 __all__ = [
+    "HISTORY_PAGE_SIZE",
     "TIER_WINDOW",
     "AuditReport",
     "CashbackPlan",
     "EconomicsMonth",
+    "HistoryPage",
     "LiabilityRow",
     "PointsSummary",
     "SpendingPreview",
@@ -54,7 +58,7 @@ __all__ = [
     "client_tier",
     "expiring_by_client",
     "ledger_audit",
-    "points_history",
+    "points_history_page",
     "points_liability_report",
     "points_summary",
     "points_wallet_balance",
