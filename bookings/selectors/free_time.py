@@ -47,7 +47,7 @@ _RUNS = f"""
       SELECT ceil(date_part('epoch', lower(c) - o.origin) / 60 / o.slot_minutes)::int AS first,
              floor(date_part('epoch', upper(c) - o.origin) / 60 / o.slot_minutes)::int AS last
         FROM unnest(
-                 o.open * tstzmultirange(tstzrange(w.ws, w.we))
+                 o.open * tstzmultirange(tstzrange(LEAST(w.ws, w.we), w.we))
                  - CASE WHEN r.buffer_minutes = 0 THEN o.busy ELSE COALESCE((
                        SELECT range_agg(tstzrange(lower(x) - w.buffer, upper(x)))
                          FROM unnest(o.busy) x), '{{}}') END
