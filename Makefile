@@ -70,8 +70,11 @@ lint: install
 format: install
 	ruff check --fix . && ruff format .
 
-bench: install
-	$(WITH_SERVICES) python -m bench
+# Every bench, each with its goals and PASS/FAIL (non-zero exit on a FAIL); BENCH=name runs one
+# (BENCH_ARGS="--rounds 3" passes options to it). Figures and how to read them: docs/benchmarks.md.
+BENCH ?=
+bench: install messages
+	$(WITH_SERVICES) python -m bench $(BENCH) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .data

@@ -1,21 +1,21 @@
 """Catalogue search at scale: 5,000 venues / 20,000 rooms, first page timed through the test client.
 
-Run: `make bench`, or `.venv/bin/python -m config.embedded -- .venv/bin/python -m bench.catalogue`.
-It works in its own database (`bronka_bench` on the same server), filled once and kept for the
-next run (`--refill` starts over), so the development data is never touched.
+Run: `make bench BENCH=catalogue` (or `python -m bench catalogue [--runs N] [--refill]`). It works
+in its own scratch database (`<db>_bench_catalogue` on the same server), filled once and kept for
+the next run (`--refill` starts over), so the development data is never touched.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import statistics
 import sys
 import time
 from datetime import time as clock
 from decimal import Decimal
 
+from bench import harness
+
+BUDGET_MS = 100  # the first page of any search
 VENUES = 5_000
 ROOMS_PER_VENUE = 4
 CITIES = [
@@ -42,20 +42,11 @@ SEARCHES = [
 ]  # fmt: skip
 
 
-def _setup(refill: bool):
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+def _setup(refill: bool) -> None:
+    from bench import scratch
+
     # The test-suite settings: DEBUG off, templates cached, no HTTPS redirect for the test client.
-    os.environ.setdefault("PYTEST_CURRENT_TEST", "bench.catalogue")
-    import django
-    from django.conf import settings
-
-    settings.DATABASES["default"]["TEST"] = {"NAME": "bronka_bench"}
-    django.setup()
-    from django.db import connection
-
-    # The "test database" machinery gives us a separate, migrated database to fill.
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=not refill)
-    return connection
+    scratch.open_database("catalogue", refill=refill, PYTEST_CURRENT_TEST="bench.catalogue")
 
 
 def _price(room, day_type, starts, ends, amount):
@@ -67,9 +58,9 @@ def _price(room, day_type, starts, ends, amount):
 def _fill() -> None:
     from django.db import connection, transaction
 
-    from venues.models import City, OpeningHours, Organisation, Price, Room, Venue
+    from venues.models import PUBLIC_VENUE, City, OpeningHours, Organisation, Price, Room, Venue
 
-    if Venue.objects.count() >= VENUES:
+    if Venue.objects.public().count() >= VENUES:
         return
     started = time.perf_counter()
     with transaction.atomic():
@@ -88,6 +79,7 @@ def _fill() -> None:
                 address=f"ул. Тестовая, {n}",
                 metro=f"Станция {n % 97}",
                 timezone=cities[(n * 7) % len(cities)].timezone,
+                **PUBLIC_VENUE,
             )
             for n in range(VENUES)
         )
@@ -130,25 +122,22 @@ def _fill() -> None:
           f"in {time.perf_counter() - started:.1f} s")  # fmt: skip
 
 
-def _time(client, params: dict, runs: int) -> tuple[float, float, int, int]:
+def _time(client, params: dict, runs: int) -> tuple[harness.Timing, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get("/", params)  # warm up (template and query-plan caches)
-    durations = []
-    for _ in range(runs):
-        started = time.perf_counter()
+    def search() -> None:
         response = client.get("/", params)
-        durations.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200
+        assert response.status_code == 200, response.status_code
+
+    timing = harness.measure(search, rounds=runs, warmup=1)  # warm: templates, query plans
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/", params)
-    found = response.context["page"].paginator.count
-    return statistics.median(durations), max(durations), len(queries), found
+    return timing, len(queries), response.context["page"].paginator.count
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench catalogue", description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--refill", action="store_true", help="drop and refill the bench data")
     args = parser.parse_args(argv)
@@ -162,19 +151,17 @@ def main(argv: list[str] | None = None) -> None:
     from venues.models import Room, Venue
 
     print(f"catalogue search: {Venue.objects.count()} venues, {Room.objects.count()} rooms; "
-          f"{args.runs} runs each; server time through the test client, ms")  # fmt: skip
-    print(f"{'search':32} {'median':>8} {'max':>8} {'queries':>8} {'found':>7}")
-    worst = 0.0
+          f"{args.runs} runs each; server time through the test client")  # fmt: skip
     for name, params in SEARCHES:
-        median, slowest, queries, found = _time(client, params, args.runs)
-        worst = max(worst, median)
-        print(f"{name:32} {median:8.1f} {slowest:8.1f} {queries:8d} {found:7d}")
-    print(f"machine: {platform.node()} · {platform.processor() or platform.machine()} · "
-          f"{os.cpu_count()} CPUs · Python {platform.python_version()}")  # fmt: skip
-    verdict = "OK" if worst < 100 else "TOO SLOW"
-    print(f"worst median {worst:.1f} ms (budget 100 ms): {verdict}")
-    sys.exit(0 if worst < 100 else 1)
+        timing, queries, found = _time(client, params, args.runs)
+        harness.check(
+            f"catalogue · {name}",
+            goal=f"< {BUDGET_MS} ms",
+            figure=f"{timing.describe()}, {queries} queries, {found} rooms",
+            passed=timing.median_ms < BUDGET_MS and found > 0,  # an empty page proves nothing
+        )
+    harness.finish()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -75,7 +75,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
-    name = scratch.open_database(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+    name = scratch.open_database(
+        "holiday_grants", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+    )
     from config.celery import app
 
     app.conf.task_always_eager = True

@@ -217,7 +217,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
-    name = scratch.open_database()
+    name = scratch.open_database("ledger")
     print(f"ledger benchmarks on database {name}, {os.cpu_count()} CPUs, {time.ctime()}")
     try:
         bench_spend(args.threads, args.spends)

@@ -1,5 +1,5 @@
-"""A scratch database for a benchmark: `<name>_bench` on the same server, Django set up on it with
-the production switches (DEBUG off: no query log) and migrated; dropped at the end unless kept."""
+"""A scratch database per benchmark: `<db>_bench_<bench>` on the same server, Django set up on it
+with the production switches (DEBUG off: no query log) and migrated; dropped unless kept."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 
-def _create() -> str:
-    """Point DATABASE_URL at `<db>_bench` on the same server, creating it if needed."""
+def _create(bench: str, *, refill: bool) -> str:
+    """Point DATABASE_URL at `<db>_bench_<bench>` on the same server, creating it if needed."""
     import psycopg
 
     from config import embedded
@@ -19,9 +19,13 @@ def _create() -> str:
 
         url = embedded.postgres_url(Path(__file__).resolve().parent.parent / ".data")
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
-    conninfo = url.replace("postgres://", "postgresql://", 1)
+    name = f"{parts.path.lstrip('/')}_bench_{bench}"
+    # The server's maintenance database: the development database need not exist yet.
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    conninfo = maintenance.replace("postgres://", "postgresql://", 1)
     with psycopg.connect(conninfo, autocommit=True) as connection:
+        if refill:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if not exists.fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
@@ -29,9 +33,10 @@ def _create() -> str:
     return name
 
 
-def open_database(**environment: str) -> str:
-    """Create and migrate the scratch database, with `environment` set for Django; its name."""
-    name = _create()
+def open_database(bench: str, *, refill: bool = False, **environment: str) -> str:
+    """Create and migrate the scratch database of `bench` (each bench has its own, so none
+    overwrites another's; `refill` starts it empty), with `environment` set for Django; its name."""
+    name = _create(bench, refill=refill)
     os.environ.update(environment)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)  # this process only
