@@ -13,13 +13,14 @@ import subprocess
 import sys
 import tempfile
 
-from bench import bookings, catalogue, clients, harness, holiday_grants, ledger
+from bench import bookings, catalogue, clients, harness, holiday_grants, ledger, search
 
 BENCHES = {
     "catalogue": catalogue.main,
     "bookings": bookings.main,
     "ledger": ledger.main,
     "holiday_grants": holiday_grants.main,
+    "search": search.main,
 }
 # Against a running server, so only by name: `python -m bench clients --url URL`.
 BY_NAME_ONLY = {"clients": clients.main}

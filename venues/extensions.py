@@ -82,9 +82,7 @@ class ScheduleHook(Protocol):
     ) -> object: ...
 
 
-SCHEDULE_CHANGED: Registry[ScheduleHook] = Registry(
-    "schedule changed", key=lambda hook: f"{hook.__module__}.{hook.__qualname__}"
-)
+SCHEDULE_CHANGED: Registry[ScheduleHook] = Registry("schedule changed", key=id)
 
 
 def schedule_changed(

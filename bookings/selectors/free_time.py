@@ -17,12 +17,14 @@ from __future__ import annotations
 import datetime
 import re
 from decimal import Decimal
-from typing import Any
+from typing import cast
 
 from django.conf import settings
 from django.contrib.postgres.fields import DateTimeRangeField
-from django.db.models import DecimalField, F, Func, QuerySet
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import DecimalField, F, Field, Func, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
 from bookings.models import Booking, OpenDay
@@ -77,9 +79,11 @@ _SUM = (
 )
 _PRICE = f"(SELECT {_SUM}{_RUNS}{_EARLIEST})"
 _NAMED = re.compile(r"%\((\w+)\)s")
+Value = datetime.date | datetime.time | int
+Values = dict[str, Value]
 
 
-def _positional(sql: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
+def _positional(sql: str, values: Values) -> tuple[str, list[Value]]:
     """`sql` with %(name)s placeholders as %s, and the values in their order."""
     names = _NAMED.findall(sql)
     return _NAMED.sub("%s", sql), [values[name] for name in names]
@@ -88,14 +92,24 @@ def _positional(sql: str, values: dict[str, Any]) -> tuple[str, list[Any]]:
 class _PerRoom(Func):
     """A correlated subquery about the room of each row (`{room}` in its SQL)."""
 
-    def __init__(self, sql: str, values: dict[str, Any], **extra: Any) -> None:
-        super().__init__(F("pk"), **extra)
+    def __init__(self, sql: str, values: Values, *, output_field: Field) -> None:
+        super().__init__(F("pk"), output_field=output_field)
         self.sql, self.values = sql, values
 
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[no-untyped-def]
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: object,
+    ) -> tuple[str, list[str | int]]:
         room_sql, room_params = compiler.compile(self.source_expressions[0])
         assert not room_params  # a column of the row: no values of its own
-        return _positional(self.sql.replace("{room}", room_sql), self.values)
+        sql, params = _positional(self.sql.replace("{room}", room_sql), self.values)
+        # The stubs know parameters as str | int; dates and times are adapted by psycopg too.
+        return sql, cast(list[str | int], params)
 
 
 def rooms_free_between(
@@ -116,7 +130,7 @@ def rooms_free_between(
     minutes = int(Decimal(str(hours)) * 60)
     if minutes <= 0:
         return rooms_qs.none()
-    values = {
+    values: Values = {
         "day": date,
         "from": start_time,
         "to": end_time,

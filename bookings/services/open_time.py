@@ -127,7 +127,7 @@ def open_time_span(now: datetime.datetime | None = None) -> tuple[datetime.date,
 
 
 def _rewrite(*, room_ids: list[int] | None, first: datetime.date, last: datetime.date) -> int:
-    values = {
+    values: dict[str, datetime.date | bool | list[int] | list[str]] = {
         "first": first,
         "last": last,
         "all": room_ids is None,
