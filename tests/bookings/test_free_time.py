@@ -339,7 +339,12 @@ def test_the_rooms_api_finds_free_rooms_with_their_window_and_price(api_client, 
     }
     with time_machine.travel(NOW, tick=False):
         plain = api_client.get("/api/v1/rooms/").json()["results"]
+        venues = api_client.get("/api/v1/venues/", SEARCH).json()["results"]
+        booked_out = api_client.get("/api/v1/venues/", {**SEARCH, "free_hours": "17"}).json()
     assert plain[0]["free_window"] is None
+    # The venues list takes the same filter: venues with a room free then.
+    assert [venue["id"] for venue in venues] == [room_a.venue_id]
+    assert booked_out["results"] == []
 
 
 @pytest.mark.parametrize(
