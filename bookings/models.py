@@ -147,9 +147,16 @@ class Booking(models.Model):
             models.Index(fields=["room", "start"]),
             models.Index(fields=["user", "start"]),
             models.Index(fields=["status", "hold_expires_at"]),
-            # The free-time search subtracts live holds room by room (bookings.selectors).
+            # The free-time search subtracts live holds room by room (bookings.selectors), and
+            # the triggers of migration 0005 gather a room's other active bookings; with their
+            # own indexes neither depends on how selective the planner thinks a status is.
             models.Index(
                 fields=["room", "start"], condition=Q(status="hold"), name="booking_holds_by_room"
+            ),
+            models.Index(
+                fields=["room", "start"],
+                condition=Q(status__in=["requested", "confirmed", "completed"]),
+                name="booking_busy_by_room",
             ),
             models.Index(fields=["status", "end"]),
         ]

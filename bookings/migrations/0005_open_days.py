@@ -34,6 +34,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='booking',
+            index=models.Index(condition=models.Q(('status__in', ['requested', 'confirmed', 'completed'])), fields=['room', 'start'], name='booking_busy_by_room'),
+        ),
+        migrations.AddIndex(
+            model_name='booking',
             index=models.Index(condition=models.Q(('status', 'hold')), fields=['room', 'start'], name='booking_holds_by_room'),
         ),
         migrations.AddField(
