@@ -23,6 +23,7 @@ from bench import (
     holiday_grants,
     ledger,
     lots,
+    search,
 )
 
 BENCHES = {
@@ -30,6 +31,7 @@ BENCHES = {
     "bookings": bookings.main,
     "ledger": ledger.main,
     "holiday_grants": holiday_grants.main,
+    "search": search.main,
     "availability": availability.main,
     "lots": lots.main,
     "history": history.main,

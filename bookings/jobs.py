@@ -46,6 +46,26 @@ def send_reminders(*, now: datetime) -> str:
 
 
 @register(
+    "bookings_open_time_extend",
+    every=crontab(hour=0, minute=15),
+    description="Store the rooms' open time of the day entering the booking horizon",
+)
+def open_time_extend(*, now: datetime) -> str:
+    # Idempotent: days already stored are left alone, the past is dropped once.
+    dropped, written = services.open_time_extend(now=now)
+    return f"dropped {dropped} past open days, wrote {written}"
+
+
+@register(
+    "bookings_open_time_rebuild",
+    every=crontab(hour=3, minute=40, day_of_week=0),
+    description="Rewrite every room's stored open time from the schedule (a weekly safety net)",
+)
+def open_time_rebuild(*, now: datetime) -> str:
+    return f"wrote {services.open_time_rebuild(now=now)} open days"
+
+
+@register(
     "idempotency_keys_clear",
     every=crontab(hour=4, minute=7),
     description="Forget Idempotency-Key answers older than 48 hours",

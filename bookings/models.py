@@ -6,7 +6,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.utils.translation import gettext
@@ -147,6 +147,17 @@ class Booking(models.Model):
             models.Index(fields=["room", "start"]),
             models.Index(fields=["user", "start"]),
             models.Index(fields=["status", "hold_expires_at"]),
+            # The free-time search subtracts live holds room by room (bookings.selectors), and
+            # the triggers of migration 0005 gather a room's other active bookings; with their
+            # own indexes neither depends on how selective the planner thinks a status is.
+            models.Index(
+                fields=["room", "start"], condition=Q(status="hold"), name="booking_holds_by_room"
+            ),
+            models.Index(
+                fields=["room", "start"],
+                condition=Q(status__in=["requested", "confirmed", "completed"]),
+                name="booking_busy_by_room",
+            ),
             models.Index(fields=["status", "end"]),
         ]
 
@@ -304,3 +315,55 @@ class RoomCalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed of room {self.room_id}"
+
+
+class TsTzMultirangeField(models.Field):
+    """PostgreSQL's `tstzmultirange` (psycopg reads it as a list of ranges)."""
+
+    description = "A set of non-overlapping time ranges"
+
+    def db_type(self, connection) -> str:
+        return "tstzmultirange"
+
+
+class OpenDay(models.Model):
+    """A room's slots of one business day as `bookings.schedule` lays them out, stored so the
+    free-time search can ask PostgreSQL (docs/availability.md).
+
+    `open` is the union of the day's priced slots (a slot without a price band is closed),
+    `origin` the start of its first slot and `slot_minutes` the grid, so a free run is aligned
+    to the grid in SQL; `prices` holds each slot's price in kopecks from `origin` on (NULL:
+    closed). `busy` is what the room's active bookings other than holds occupy (start to
+    occupied_until) from the opening to four hours (the longest buffer) after the close; holds
+    are read live, since an expired one is free before the expiry job runs. `open` and `prices`
+    are rewritten by `bookings.services.open_time` when the schedule changes; `busy` by a
+    trigger on bookings (migration 0005), whatever writes them. A day with no priced slot has
+    no row.
+    """
+
+    room = models.ForeignKey(
+        "venues.Room",
+        on_delete=models.CASCADE,
+        related_name="open_days",
+        verbose_name=_("room"),
+        db_index=False,  # the (room, day) index below serves it
+    )
+    day = models.DateField(_("business day"))
+    origin = models.DateTimeField(_("first slot starts"))
+    slot_minutes = models.PositiveSmallIntegerField(_("slot step"))
+    open = TsTzMultirangeField(_("open time"))
+    prices = ArrayField(models.IntegerField(null=True), verbose_name=_("slot prices, kopecks"))
+    busy = TsTzMultirangeField(_("booked time"), default="{}")
+
+    class Meta:
+        verbose_name = _("open day")
+        verbose_name_plural = _("open days")
+        constraints = [
+            # (day, room): the search reads one day of many rooms, one row per room.
+            models.UniqueConstraint(fields=["day", "room"], name="open_day_one_per_room_and_day"),
+        ]
+        # The refreshes and the bookings trigger read one room's days.
+        indexes = [models.Index(fields=["room", "day"], name="open_day_room_day")]
+
+    def __str__(self) -> str:
+        return f"{self.room_id} {self.day}"

@@ -4,7 +4,7 @@ template tag (room pages of venues) all render it."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -36,29 +36,58 @@ def durations(room: Room) -> list[tuple[int, str]]:
     return result
 
 
+def _chosen(
+    slots: list[dict[str, object]], chosen: tuple[time, time | None] | None
+) -> tuple[str, int] | None:
+    """The free slot starting at the chosen venue time and the minutes to its end (past
+    midnight when the end is not after the start), or None if there is no such slot."""
+    if chosen is None:
+        return None
+    start, end = chosen
+    for slot in slots:
+        moment = slot["start"]
+        assert isinstance(moment, datetime)
+        if slot["status"] == "free" and moment.time() == start:
+            minutes = 0
+            if end is not None:
+                minutes = (end.hour * 60 + end.minute - start.hour * 60 - start.minute) % (24 * 60)
+            return str(slot["iso"]), minutes
+    return None
+
+
 def picker_context(
-    room: Room, day: date, *, action: str, booking: Booking | None = None
+    room: Room,
+    day: date,
+    *,
+    action: str,
+    booking: Booking | None = None,
+    chosen: tuple[time, time | None] | None = None,
 ) -> dict[str, object]:
-    """The picker of `room` on business `day`, posting to `action` (moving `booking`, if given)."""
+    """The picker of `room` on business `day`, posting to `action` (moving `booking`, if given;
+    with the free slot starting at `chosen`'s start and its length to `chosen`'s end picked)."""
     zone = ZoneInfo(room.venue.timezone)
     # When moving a booking, its own time counts as free.
     slots = selectors.room_day_slots(room, day, exclude=booking.pk if booking else None)
+    rows: list[dict[str, object]] = [
+        {
+            "start": s.start.astimezone(zone),
+            "end": s.end.astimezone(zone),
+            "iso": s.start.astimezone(zone).isoformat(),
+            "status": s.status,
+            "price": s.price,
+        }
+        for s in slots
+    ]
+    picked = _chosen(rows, chosen)
     return {
         "room": room,
         "venue": room.venue,
         "day": day,
         "prev_day": day - timedelta(days=1),
         "next_day": day + timedelta(days=1),
-        "slots": [
-            {
-                "start": s.start.astimezone(zone),
-                "end": s.end.astimezone(zone),
-                "iso": s.start.astimezone(zone).isoformat(),
-                "status": s.status,
-                "price": s.price,
-            }
-            for s in slots
-        ],
+        "slots": rows,
+        "chosen_iso": picked[0] if picked else None,
+        "chosen_minutes": picked[1] if picked else None,
         "has_free": any(s.status == "free" for s in slots),
         "durations": durations(room),
         "action": action,

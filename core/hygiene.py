@@ -85,6 +85,14 @@ def parse_date(text: str) -> datetime.date | None:
     return day if day is not None and MIN_DATE <= day <= MAX_DATE else None
 
 
+def parse_time(text: str) -> datetime.time | None:
+    """An HH:MM typed into an address, or None if it is not one."""
+    try:
+        return dateparse.parse_time(text.strip())
+    except ValueError:
+        return None
+
+
 def parse_datetime(text: str) -> datetime.datetime | None:
     """An ISO-8601 date-time typed into an address or a form, or None (also out of range)."""
     try:

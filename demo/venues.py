@@ -16,6 +16,7 @@ from accounts.models import User
 from bookings import services as booking_services
 from demo import keys
 from venues import services
+from venues.extensions import schedule_changed
 from venues.models import (
     City,
     Holiday,
@@ -404,6 +405,7 @@ def seed(*, owner: User, photos: bool = True) -> list[Venue]:
             )
             Price.objects.bulk_create(_prices(room, base, opens, closes))
             services.room_price_from_refresh(room_id=room.pk, today=timezone.localdate(now))
+            schedule_changed(room_ids=[room.pk])  # the free-time search's stored open time
             # A room made through the dashboard gets its calendar feed from room_created.
             booking_services.room_feed_create(room_id=room.pk)
             if photos:

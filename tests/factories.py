@@ -11,6 +11,7 @@ from allauth.account.models import EmailAddress
 from PIL import Image
 
 from accounts.models import User
+from venues.extensions import schedule_changed
 from venues.services import room_price_from_refresh
 
 PASSWORD = "correct-horse-battery"
@@ -120,8 +121,10 @@ def price_every_day(
         PriceFactory(
             room=room, day_type=day_type, starts=starts, ends=ends, price_per_hour=price_per_hour
         )
-    # The catalogue lists rooms by their cached lowest price, as the price services keep it.
+    # The catalogue lists rooms by their cached lowest price and finds free time in the stored
+    # open time, as the price services keep them.
     room_price_from_refresh(room_id=room.pk)
+    schedule_changed(room_ids=[room.pk])
 
 
 def png_bytes(size=(8, 8), image_format="PNG") -> bytes:

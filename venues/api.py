@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from decimal import Decimal
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -15,7 +17,7 @@ from rest_framework.views import APIView
 
 from core.errors import ApplicationError
 from venues import selectors
-from venues.extensions import cashback_percent
+from venues.extensions import SEARCH, cashback_percent
 from venues.forms import NUMBER, WHOLE_NUMBER
 from venues.models import CAPACITY_VALIDATORS, City, Room
 
@@ -43,10 +45,31 @@ class FilterSerializer(serializers.Serializer):
         choices=list(selectors.ORDERINGS), required=False, default="price"
     )
 
+    def get_fields(self):
+        fields = super().get_fields()
+        for extension in SEARCH:  # e.g. bookings' free_date, free_from, free_to, free_hours
+            fields.update(extension.api_fields())
+        return fields
+
     def validate_city(self, value: str) -> str:
         if not City.objects.filter(slug=value).exists():
             raise ApplicationError(_("Unknown city."), fields={"city": [_("Unknown city.")]})
         return value
+
+    def validate(self, attrs: dict) -> dict:
+        """Each search extension's values, checked together as on the search page."""
+        extensions = {}
+        for extension in SEARCH:
+            values = {name: attrs.pop(name, None) for name in extension.api_fields()}
+            if any(value is not None for value in values.values()):
+                try:
+                    extension.clean(values)
+                except forms.ValidationError as error:
+                    raise serializers.ValidationError(
+                        {name: error.messages for name in values if values[name] is not None}
+                    ) from error
+                extensions[extension.name] = values
+        return {**attrs, "extensions": extensions}
 
     def filters(self) -> selectors.CatalogueFilters:
         return selectors.CatalogueFilters(**self.validated_data)
@@ -97,6 +120,14 @@ class VenueBriefOut(serializers.Serializer):
     timezone = serializers.CharField()
 
 
+class FreeWindowOut(serializers.Serializer):
+    """The earliest free run found by the free-time filter, in the venue's time zone."""
+
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    price = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
 class RoomOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -116,6 +147,24 @@ class RoomOut(serializers.Serializer):
         "venue's boost, within the cap (the lowest tier for anonymous callers)"
     )
     venue = VenueBriefOut()
+    free_window = serializers.SerializerMethodField(
+        help_text="With free_date: the earliest free run of free_hours within the window and "
+        "its price; null without the filter"
+    )
+
+    @extend_schema_field(FreeWindowOut(allow_null=True))
+    def get_free_window(self, room) -> dict | None:
+        window = getattr(room, "free_window", None)
+        if window is None:
+            return None
+        zone = zoneinfo.ZoneInfo(room.venue.timezone)
+        return FreeWindowOut(
+            {
+                "start": window.lower.astimezone(zone),
+                "end": window.upper.astimezone(zone),
+                "price": room.free_price,
+            }
+        ).data
 
     @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=2, allow_null=True))
     def get_cashback_percent(self, room) -> str | None:

@@ -1,21 +1,27 @@
 """The extension points venues offers the apps above it (venues must not import them).
 
 - `SEARCH`: catalogue filters. bookings adds "free on date D between T1 and T2 for H hours": an
-  extension gives the form fields it needs and a function narrowing the rooms.
+  extension gives the form fields it needs (and the same as API query parameters) and a function
+  narrowing the rooms. A room it finds may carry `free_window` (a UTC range), `free_price` and
+  `free_day`: the cards and the rooms API show them.
 - `CASHBACK`: the cashback % a visitor earns at a venue, shown on room cards and in the rooms
   API. loyalty registers it; with no loyalty installed nothing is shown.
 - `VENUE_NAV`: the per-venue side navigation of the partner dashboard (templates/dashboard/
   base.html). venues lists its own pages here; bookings and loyalty add theirs.
+- `SCHEDULE_CHANGED`: what must follow, in the same transaction, when the hours, exceptions,
+  holidays, prices or slot grid of some rooms change. bookings registers the rewrite of its
+  stored open time (the free-time search's data, docs/availability.md).
 
 Apps above register into these from their `AppConfig.ready()` (see core.registry).
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django import forms
 from django.db.models import QuerySet
@@ -33,6 +39,8 @@ from venues.models import EDITORS, EVERYONE, Room, Venue
 class SearchExtension:
     name: str
     fields: Callable[[], dict[str, forms.Field]]
+    # The same fields for the rooms API (DRF fields, same names); none: the API lacks it.
+    api_fields: Callable[[], dict[str, Any]]
     # (rooms, the cleaned values of this extension's fields) -> rooms; called only when at
     # least one of its fields was filled in.
     apply: Callable[[QuerySet[Room], dict[str, Any]], QuerySet[Room]]
@@ -55,6 +63,37 @@ def cashback_percent(request: HttpRequest | None, venue: Venue) -> Decimal | Non
     None when no points programme is installed."""
     function = next(iter(CASHBACK), None)
     return None if function is None else function(request, venue)
+
+
+# --- schedule changes ------------------------------------------------------------------------
+
+
+class ScheduleHook(Protocol):
+    """Called inside the transaction that changed the schedule of some rooms: those of
+    `venue_id`, or `room_ids`, or every room when both are None; on `days`, or on every day
+    when None."""
+
+    def __call__(
+        self,
+        *,
+        room_ids: Iterable[int] | None = None,
+        venue_id: int | None = None,
+        days: Iterable[datetime.date] | None = None,
+    ) -> object: ...
+
+
+SCHEDULE_CHANGED: Registry[ScheduleHook] = Registry("schedule changed", key=id)
+
+
+def schedule_changed(
+    *,
+    room_ids: Iterable[int] | None = None,
+    venue_id: int | None = None,
+    days: Iterable[datetime.date] | None = None,
+) -> None:
+    """Tell the apps above that the schedule of some rooms changed (see `ScheduleHook`)."""
+    for hook in SCHEDULE_CHANGED:
+        hook(room_ids=room_ids, venue_id=venue_id, days=days)
 
 
 # --- the partner dashboard's venue navigation ---------------------------------------------------

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from core import hygiene
 from core.errors import NotFound
 from venues import selectors
 from venues.forms import SearchForm
@@ -68,6 +69,11 @@ def room_detail(request: HttpRequest, room_id: int) -> HttpResponse:
         {
             "room": room,
             "venue": venue,
+            # A search result links here with its free window: the slot picker opens on that
+            # day with that time chosen (a value that is not a date or time is ignored).
+            "pick_day": hygiene.parse_date(request.GET.get("date", "")),
+            "pick_start": hygiene.parse_time(request.GET.get("start", "")),
+            "pick_end": hygiene.parse_time(request.GET.get("end", "")),
             "price_table": selectors.price_table(room.prices.all()),
             "day_types": Price.DayType.choices,
             "hours": selectors.weekly_hours(venue),

@@ -1,7 +1,8 @@
 """Read operations on bookings, one module per section, every public name re-exported here
 (`from bookings import selectors; selectors.booking_quote(...)`).
 
-- `availability`: bookable rooms, their slots of a day or many days, rooms free between times;
+- `availability`: bookable rooms, their slots of a day or many days;
+- `free_time`: rooms free for N hours between two times (the catalogue's search, in SQL);
 - `quotes`: the slots of an interval, the price, points and policy of a booking about to be made;
 - `checkout`: the checkout page's quote with what it says about points and cancelling;
 - `cancellation`: what cancelling a booking costs and gives back;
@@ -33,7 +34,6 @@ from bookings.selectors.availability import (
     room_bookable,
     room_day_slots,
     rooms_bookable,
-    rooms_free_between,
 )
 from bookings.selectors.calendar import CalendarColumn, CalendarDay, VenueCalendar, venue_calendar
 from bookings.selectors.cancellation import (
@@ -43,6 +43,7 @@ from bookings.selectors.cancellation import (
     points_kept,
 )
 from bookings.selectors.checkout import CheckoutQuote, MoveQuote, checkout_quote, move_quote
+from bookings.selectors.free_time import rooms_free_between
 from bookings.selectors.lookups import (
     booking_for_member,
     booking_for_user,

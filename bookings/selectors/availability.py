@@ -1,9 +1,8 @@
-"""Free time: the rooms the public may book, their slots of a day or of many days, rooms free
-between two times (the catalogue filter)."""
+"""Free time: the rooms the public may book, their slots of a day or of many days."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypedDict
 from zoneinfo import ZoneInfo
@@ -13,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings.schedule import (
-    FREE,
     ScheduleData,
     Slot,
     bookable_window,
@@ -155,55 +153,3 @@ def room_availability_range(
         [room.pk], min(starts), max(ends) + timedelta(minutes=room.buffer_minutes), now=now
     ).get(room.pk, [])
     return {day: with_status(room, slots, busy, now) for day, slots in raw.items()}
-
-
-def rooms_free_between(
-    rooms_qs: QuerySet[Room],
-    *,
-    date: date,
-    start_time: time,
-    end_time: time,
-    hours: Decimal | float | int,
-    now: datetime | None = None,
-) -> QuerySet[Room]:
-    """The rooms of `rooms_qs` with `hours` of consecutive free slots on business day `date`
-    between `start_time` and `end_time` (venue time; an end at or before the start means past
-    midnight). Returns a queryset so the catalogue can keep filtering and ordering it.
-    """
-    now = now or timezone.now()
-    want = timedelta(minutes=int(Decimal(str(hours)) * 60))
-    rooms = list(rooms_qs.select_related("venue").filter(is_active=True))
-    if not rooms or want <= timedelta(0):
-        return rooms_qs.none()
-    data = ScheduleData(rooms, date, date)
-    day_slots = {room.pk: data.day_slots(room, date) for room in rooms}
-    all_slots = [s for slots in day_slots.values() for s in slots]
-    if not all_slots:
-        return rooms_qs.none()
-    busy = occupied_intervals(
-        [room.pk for room in rooms],
-        min(s.start for s in all_slots),
-        max(s.end for s in all_slots) + timedelta(hours=4),
-        now=now,
-    )
-    matching = []
-    for room in rooms:
-        zone = ZoneInfo(room.venue.timezone)
-        window_start = datetime.combine(date, start_time, tzinfo=zone).astimezone(UTC)
-        end_day = date + timedelta(days=1) if end_time <= start_time else date
-        window_end = datetime.combine(end_day, end_time, tzinfo=zone).astimezone(UTC)
-        need = max(want, timedelta(minutes=room.min_booking_minutes))
-        slots = with_status(room, day_slots[room.pk], busy.get(room.pk, []), now)
-        run_start = run_end = None
-        for slot in slots:
-            inside = slot.start >= window_start and slot.end <= window_end
-            if slot.status == FREE and inside:
-                if run_start is None or run_end != slot.start:
-                    run_start = slot.start
-                run_end = slot.end
-                if run_end - run_start >= need:
-                    matching.append(room.pk)
-                    break
-            else:
-                run_start = None
-    return rooms_qs.filter(pk__in=matching)

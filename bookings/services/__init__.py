@@ -7,6 +7,7 @@
 - `payments`: a payment attempt, the provider's webhook, the test provider's button;
 - `lifecycle`: the periodic jobs (holds expire, requests time out, sessions complete, reminders);
 - `reviews`, `feeds`: reviews of rooms, the rooms' iCal feeds;
+- `open_time`: the rooms' stored open time the free-time search reads (docs/availability.md);
 - `state`: how every change is made (locks, the one status change, events after commit).
 """
 
@@ -21,6 +22,11 @@ from bookings.services.lifecycle import (
     holds_expire,
     reminders_send,
     requests_decline_unanswered,
+)
+from bookings.services.open_time import (
+    open_time_extend,
+    open_time_rebuild,
+    open_time_refresh,
 )
 from bookings.services.payments import payment_simulate, payment_start, payment_webhook_receive
 from bookings.services.reviews import review_create, review_remove
@@ -50,6 +56,9 @@ __all__ = [
     "bookings_complete",
     "holds_expire",
     "manual_booking_create",
+    "open_time_extend",
+    "open_time_rebuild",
+    "open_time_refresh",
     "payment_simulate",
     "payment_start",
     "payment_webhook_receive",

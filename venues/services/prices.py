@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.errors import ApplicationError
 from core.services import apply_values, audit_record, full_clean, save_or_conflict, snapshot
+from venues.extensions import schedule_changed
 from venues.models import Price, Room
 from venues.selectors import DAY_TYPE_WEEKDAYS, within_hours
 
@@ -162,6 +163,7 @@ def price_create(*, actor: User, room: Room, **values: Unpack[PriceValues]) -> P
     _check_price(price)
     save_or_conflict(price, _("The price could not be saved."))
     room_price_from_refresh(room_id=room.pk)
+    schedule_changed(room_ids=[room.pk])
     audit_record(actor=actor, action="price.create", obj=price, after=snapshot(price, PRICE_FIELDS))
     return price
 
@@ -176,6 +178,7 @@ def price_update(*, actor: User, price: Price, **values: Unpack[PriceValues]) ->
     _check_price(price)
     save_or_conflict(price, _("The price could not be saved."))
     room_price_from_refresh(room_id=room.pk)
+    schedule_changed(room_ids=[room.pk])
     audit_record(
         actor=actor,
         action="price.update",
@@ -195,3 +198,4 @@ def price_delete(*, actor: User, price: Price) -> None:
     room_id = price.room_id
     price.delete()
     room_price_from_refresh(room_id=room_id)
+    schedule_changed(room_ids=[room_id])

@@ -25,6 +25,7 @@ from core.services import (
     snapshot,
 )
 from venues import signals
+from venues.extensions import schedule_changed
 from venues.models import (
     SCHEDULE_FRESH_DAYS,
     SCHEDULE_REMIND_DAYS,
@@ -73,6 +74,7 @@ def opening_hours_set(
         if day is not None
     )
     _confirm(venue, now)
+    schedule_changed(venue_id=venue.pk)
     after = {str(h.weekday): f"{h.opens:%H:%M}-{h.closes:%H:%M}" for h in venue.opening_hours.all()}
     audit_record(actor=actor, action="venue.hours_set", obj=venue, before=before, after=after)
     return created
@@ -183,6 +185,7 @@ def schedule_exception_create(
     _exception_check(exception)
     save_or_conflict(exception, _("There is already an exception on this date."))
     _confirm(venue, now)
+    schedule_changed(venue_id=venue.pk, days=[date])
     audit_record(
         actor=actor,
         action="venue.exception_create",
@@ -205,10 +208,12 @@ def schedule_exception_update(
     venue = exception.venue
     if "date" in values and values["date"] != exception.date:
         schedule_exception_date_check(venue=venue, date=values["date"], now=now)
+    was = exception.date
     apply_values(exception, values, EXCEPTION_FIELDS)
     _exception_check(exception)
     save_or_conflict(exception, _("There is already an exception on this date."))
     _confirm(venue, now)
+    schedule_changed(venue_id=venue.pk, days=[was, exception.date])
     audit_record(
         actor=actor,
         action="venue.exception_update",
@@ -229,9 +234,10 @@ def schedule_exception_delete(
         obj=exception,
         before=snapshot(exception, EXCEPTION_FIELDS),
     )
-    venue = exception.venue
+    venue, day = exception.venue, exception.date
     exception.delete()
     _confirm(venue, now)
+    schedule_changed(venue_id=venue.pk, days=[day])
 
 
 # --- public holidays (the staff calendar: a holiday is priced by the rooms' holiday prices) -----
@@ -244,6 +250,7 @@ def holiday_create(*, actor: User, date: datetime.date, name: str) -> Holiday:
     holiday = Holiday(date=date, name=(name or "").strip())
     full_clean(holiday)
     save_or_conflict(holiday, _("There is already a holiday on this date."))
+    schedule_changed(days=[holiday.date])  # every room is priced by its holiday prices then
     audit_record(
         actor=actor, action="holiday.create", obj=holiday, after=snapshot(holiday, HOLIDAY_FIELDS)
     )
@@ -260,12 +267,14 @@ def holiday_update(
 ) -> Holiday:
     """Move or rename a holiday (None: keep it as it is)."""
     before = snapshot(holiday, HOLIDAY_FIELDS)
+    was = holiday.date
     if date is not None:
         holiday.date = date
     if name is not None:
         holiday.name = name.strip()
     full_clean(holiday)
     save_or_conflict(holiday, _("There is already a holiday on this date."))
+    schedule_changed(days=[was, holiday.date])
     audit_record(
         actor=actor,
         action="holiday.update",
@@ -281,7 +290,9 @@ def holiday_delete(*, actor: User, holiday: Holiday) -> None:
     audit_record(
         actor=actor, action="holiday.delete", obj=holiday, before=snapshot(holiday, HOLIDAY_FIELDS)
     )
+    day = holiday.date
     holiday.delete()
+    schedule_changed(days=[day])
 
 
 # --- schedule freshness -----------------------------------------------------------------------

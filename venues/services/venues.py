@@ -14,6 +14,7 @@ from core.after_commit import announce
 from core.errors import ApplicationError, Conflict, PermissionDenied
 from core.services import apply_values, audit_record, full_clean, save_or_conflict, snapshot
 from venues import signals
+from venues.extensions import schedule_changed
 from venues.models import ROOM_NAME_TAKEN_MESSAGE, City, Organisation, Room, Venue
 
 
@@ -127,6 +128,8 @@ def venue_update(*, actor: User, venue: Venue, **values: Unpack[VenueValues]) ->
     apply_values(venue, values, VENUE_FIELDS)
     _check_venue(venue)
     save_or_conflict(venue, _("The venue could not be saved."))
+    if venue.timezone != before["timezone"]:
+        schedule_changed(venue_id=venue.pk)  # the same hours are other instants now
     audit_record(
         actor=actor,
         action="venue.update",
@@ -209,6 +212,7 @@ def room_create(*, actor: User, venue: Venue, **values: Unpack[RoomValues]) -> R
     apply_values(room, values, ROOM_FIELDS)
     _check_room(room)
     _save_room(room)
+    schedule_changed(room_ids=[room.pk])
     audit_record(actor=actor, action="room.create", obj=room, after=snapshot(room, ROOM_FIELDS))
     announce(signals.room_created, sender=Room, room_id=room.pk)
     return room
@@ -220,6 +224,8 @@ def room_update(*, actor: User, room: Room, **values: Unpack[RoomValues]) -> Roo
     apply_values(room, values, ROOM_FIELDS)
     _check_room(room)
     _save_room(room)
+    if room.slot_minutes != before["slot_minutes"]:
+        schedule_changed(room_ids=[room.pk])  # the slots are laid out on another grid
     audit_record(
         actor=actor,
         action="room.update",
