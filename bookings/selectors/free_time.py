@@ -22,8 +22,7 @@ from typing import cast
 from django.conf import settings
 from django.contrib.postgres.fields import DateTimeRangeField
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import DecimalField, F, Field, Func, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, DecimalField, F, Field, Func, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
@@ -66,7 +65,9 @@ _RUNS = f"""
        <= (%(now)s::timestamptz AT TIME ZONE v.timezone)::date + %(horizon)s::int
 """  # noqa: S608 - table names come from our models, values are parameters
 
-_FOUND = "SELECT o.room_id" + _RUNS + " AND o.room_id IN ({rooms})"
+# Whether the room of the row has such a run: probed per candidate room, so the catalogue's
+# filters run once and only the candidates' open days are read.
+_FOUND = "EXISTS (SELECT 1" + _RUNS + " AND o.room_id = {room})"
 _EARLIEST = " AND o.room_id = {room} ORDER BY run.first LIMIT 1"
 _BOUNDS = (
     "tstzrange(o.origin + run.first * o.slot_minutes * interval '1 minute', "
@@ -125,7 +126,7 @@ def rooms_free_between(
     `start_time` and `end_time` (venue time; an end at or before the start means past
     midnight), each annotated with `free_window` (the earliest such run, a UTC range) and
     `free_price` (its price). A queryset the catalogue keeps filtering, ordering and paging:
-    the rooms are found by one subquery over the candidates, not a list of ids."""
+    each candidate room is probed by an EXISTS on its open day, not sent back as a list of ids."""
     now = now or timezone.now()
     minutes = int(Decimal(str(hours)) * 60)
     if minutes <= 0:
@@ -139,13 +140,13 @@ def rooms_free_between(
         "now": now,
         "horizon": settings.BOOKINGS_HORIZON_DAYS,
     }
-    candidates, candidate_params = rooms_qs.order_by().values("pk").query.sql_with_params()
-    found_sql, found_params = _positional(_FOUND.replace("{rooms}", candidates), values)
-    # The candidates' own placeholders are last in the text, so their values go last.
-    found = RawSQL(found_sql, (*found_params, *candidate_params))  # noqa: S611 - as above
-    return rooms_qs.filter(pk__in=found).annotate(
-        free_window=_PerRoom(_WINDOW, values, output_field=DateTimeRangeField()),
-        free_price=_PerRoom(
-            _PRICE, values, output_field=DecimalField(max_digits=12, decimal_places=2)
-        ),
+    return (
+        rooms_qs.alias(free=_PerRoom(_FOUND, values, output_field=BooleanField()))
+        .filter(free=True)
+        .annotate(
+            free_window=_PerRoom(_WINDOW, values, output_field=DateTimeRangeField()),
+            free_price=_PerRoom(
+                _PRICE, values, output_field=DecimalField(max_digits=12, decimal_places=2)
+            ),
+        )
     )
