@@ -22,8 +22,6 @@ def _create(bench: str, *, refill: bool) -> str:
 
     url = os.environ.get("DATABASE_URL")
     if not url:
-        from pathlib import Path
-
         url = embedded.postgres_url(Path(__file__).resolve().parent.parent / ".data")
     parts = urlsplit(url)
     name = f"{parts.path.lstrip('/')}_bench_{bench}"
