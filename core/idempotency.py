@@ -86,6 +86,30 @@ def is_idempotent(handler: object) -> bool:
     return getattr(handler, "__func__", handler) in _IDEMPOTENT
 
 
+def _key(request: Request) -> tuple[int, str] | None:
+    """(the client's id, the Idempotency-Key) when one applies: a signed-in client sent it."""
+    key = request.headers.get(HEADER)
+    user_id = request.user.pk if request.user.is_authenticated else None
+    return (user_id, key) if key and user_id is not None else None
+
+
+def _key_too_long() -> Response:
+    return _error(400, "invalid", _("The Idempotency-Key header is longer than 255 characters."))
+
+
+def _answer(view: APIView, call: Callable[[], Response]) -> Response:
+    """The view's response; errors are answers too (a 409 stays a 409 on retry)."""
+    try:
+        return call()
+    except Exception as exc:  # unhandled ones re-raise from handle_exception
+        return view.handle_exception(exc)
+
+
+def _json(data: object) -> Mapping[str, object]:
+    """What a stored answer keeps: the response data (an API object) as JSON carries it."""
+    return json.loads(json.dumps(data, default=str))
+
+
 def idempotent(
     method: Callable[Concatenate[View, AnyRequest, Params], Response],
 ) -> Callable[Concatenate[View, AnyRequest, Params], Response]:
@@ -95,37 +119,32 @@ def idempotent(
     def wrapper(
         self: View, request: AnyRequest, *args: Params.args, **kwargs: Params.kwargs
     ) -> Response:
-        key = request.headers.get(HEADER)
-        if not key or not request.user.is_authenticated:
+        found = _key(request)
+        if found is None:
             return method(self, request, *args, **kwargs)
+        user_id, key = found
         if len(key) > MAX_KEY_LENGTH:
-            return _error(
-                400, "invalid", _("The Idempotency-Key header is longer than 255 characters.")
-            )
+            return _key_too_long()
         fingerprint = _fingerprint(request)
-        lock = _lock_id(request.user.pk, key)
+        lock = _lock_id(user_id, key)
         with connection.cursor() as cursor:
             # Session-level lock: a concurrent duplicate waits here until the first one has
             # stored its answer, then replays it instead of running the operation again.
             cursor.execute("SELECT pg_advisory_lock(%s)", [lock])
         try:
-            stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+            stored = IdempotencyKey.objects.filter(user_id=user_id, key=key).first()
             if stored is not None:
                 return _replay(stored, fingerprint)
-            try:
-                response = method(self, request, *args, **kwargs)
-            except Exception as exc:
-                # Errors are answers too (a 409 stays a 409 on retry); unhandled ones re-raise.
-                response = self.handle_exception(exc)
+            response = _answer(self, lambda: method(self, request, *args, **kwargs))
             if response.status_code < 500:
                 # The advisory lock makes a duplicate impossible; the constraint is the backstop.
                 with contextlib.suppress(IntegrityError):
                     IdempotencyKey.objects.create(
-                        user=request.user,
+                        user_id=user_id,
                         key=key,
                         fingerprint=fingerprint,
                         response_status=response.status_code,
-                        response_body=json.loads(json.dumps(response.data, default=str)),
+                        response_body=_json(response.data),
                     )
             return response
         finally:
@@ -165,7 +184,7 @@ def _store(claim: _Claim, status: int, body: Mapping[str, object] | None) -> boo
         key=claim.key,
         fingerprint=claim.fingerprint,
         response_status=status if body is not None else PENDING,
-        response_body=json.loads(json.dumps(body, default=str)) if body is not None else None,
+        response_body=_json(body) if body is not None else None,
     )
     sql, params = insert_sql(row, ignore_conflicts=True)
     with connection.cursor() as cursor:
@@ -212,14 +231,13 @@ def idempotent_in_transaction(
     def wrapper(
         self: View, request: AnyRequest, *args: Params.args, **kwargs: Params.kwargs
     ) -> Response:
-        key = request.headers.get(HEADER)
-        if not key or not request.user.is_authenticated:
+        found = _key(request)
+        if found is None:
             return method(self, request, *args, **kwargs)
+        user_id, key = found
         if len(key) > MAX_KEY_LENGTH:
-            return _error(
-                400, "invalid", _("The Idempotency-Key header is longer than 255 characters.")
-            )
-        claim = _Claim(user_id=request.user.pk, key=key, fingerprint=_fingerprint(request))
+            return _key_too_long()
+        claim = _Claim(user_id=user_id, key=key, fingerprint=_fingerprint(request))
         token = _claim.set(claim)
         try:
             response = method(self, request, *args, **kwargs)
@@ -232,7 +250,7 @@ def idempotent_in_transaction(
             _claim.reset(token)
         if response.status_code >= 500:
             return response
-        body = json.loads(json.dumps(response.data, default=str))
+        body = _json(response.data)
         if claim.pk is None:
             # Refused before any change: store the refusal, unless the key was stored meanwhile
             # (a retry of a request that went through): then that answer is the one.
