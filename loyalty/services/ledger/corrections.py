@@ -95,7 +95,7 @@ def points_adjust(movement: Movement) -> LedgerTransaction:
         if lifetime is not None:
             postings.new_lot = lots.NewLot(amount, movement.now + lifetime, None)
         else:
-            postings.consume = lots.plan(client.wallet, -amount, movement.now)
+            postings.consume = lots.lock_needed(client.wallet.pk, -amount, movement.now)
         return postings
 
     return record(entry, decide)
@@ -131,7 +131,7 @@ def points_clawback(movement: Movement) -> LedgerTransaction:
         if amount - taken:
             receivable = system_account(AccountKind.CLAWBACK_RECEIVABLE)
             lines.append((receivable, -(amount - taken)))
-        consume = lots.plan(client.wallet, taken, movement.now) if taken else []
+        consume = lots.lock_needed(client.wallet.pk, taken, movement.now) if taken else []
         return Postings(lines=lines, consume=consume)
 
     return record(entry, decide)

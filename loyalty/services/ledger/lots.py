@@ -48,11 +48,6 @@ def live(wallet: Account, now: datetime) -> list[Lot]:
     )
 
 
-def plan(wallet: Account, amount: int, now: datetime) -> Plan:
-    """Which lots `amount` points come from (locked); a Conflict when the wallet cannot pay them."""
-    return lock_needed(wallet.pk, amount, now)
-
-
 # The live lots needed to cover an amount, soonest expiry first: a walk along the index
 # loyalty_lot_live_by_wallet that stops once the amount is covered, then those rows locked. The
 # walk reads no more lots than it takes, so a wallet of 2 000 lots costs what one of 1 costs.

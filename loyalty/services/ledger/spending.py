@@ -50,7 +50,7 @@ def _take(movement: Movement, kind: str, *, new_key: bool) -> LedgerTransaction:
         return record_take(entry, amount=movement.amount, held=kind == Kind.RESERVE)
 
     def decide(client: ClientAccounts) -> Postings:
-        taken = lots.plan(client.wallet, movement.amount, movement.now)
+        taken = lots.lock_needed(client.wallet.pk, movement.amount, movement.now)
         if kind == Kind.RESERVE:
             target = client.held
         else:
